@@ -1,0 +1,98 @@
+"""The command line around check: schema, new, version, help, and start-up cost."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from briefgen import __version__
+from briefgen.check import check_paths
+from briefgen.cli import main
+from briefgen.model import json_schema
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "sources" / "korea-japan-trade-2019.yaml"
+
+
+def test_sample_is_clean_even_under_strict() -> None:
+    report = check_paths([SAMPLE], strict=True)
+    assert [d.format() for d in report.diagnostics] == []
+    assert report.sources[0].slug == "korea-japan-trade-2019"
+
+
+def test_schema_command_prints_the_models_schema() -> None:
+    result = CliRunner().invoke(main, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == json_schema()
+
+
+def test_committed_schema_file_is_current() -> None:
+    committed = json.loads((REPO / "schema" / "briefgen-source.schema.json").read_text())
+    assert committed == json_schema(), "run: briefgen schema > schema/briefgen-source.schema.json"
+
+
+def test_schema_validates_the_sample_and_rejects_a_typo() -> None:
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data["event"]["date"] = data["event"]["date"].isoformat()
+    for position in data["positions"]:
+        position["as_of"] = position["as_of"].isoformat()
+    for source in data["sources"]:
+        if "date" in source:
+            source["date"] = source["date"].isoformat()
+    validator = jsonschema.Draft202012Validator(json_schema())
+    assert list(validator.iter_errors(data)) == []
+    data["speakers"][0]["afiliation"] = "x"
+    assert list(validator.iter_errors(data))
+
+
+def test_new_writes_a_skeleton_that_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["new", "hearing-2026"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "sources" / "hearing-2026.yaml"
+    report = check_paths([path])
+    assert report.errors == [] and report.sources
+    assert all(d.severity.value == "warning" for d in report.diagnostics)
+    before = path.read_bytes()
+    again = runner.invoke(main, ["new", "hearing-2026"])
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert path.read_bytes() == before
+    assert runner.invoke(main, ["new", "Bad Slug"]).exit_code == 2
+
+
+def test_version_and_module_entry_point() -> None:
+    assert (
+        CliRunner().invoke(main, ["--version"]).output.strip() == f"briefgen, version {__version__}"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "briefgen", "--version"], capture_output=True, text=True, check=True
+    )
+    assert __version__ in out.stdout
+
+
+def test_every_command_has_help() -> None:
+    for name, command in main.commands.items():
+        assert command.help and command.help.strip(), name
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_check_never_imports_weasyprint() -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from briefgen.cli import main\n"
+        f"r = CliRunner().invoke(main, ['check', {str(SAMPLE)!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print('weasyprint' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
