@@ -10,9 +10,9 @@ VENV=${VENV:-.venv}
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-# WeasyPrint needs Pango/HarfBuzz; briefings are set in IBM Plex with Noto for CJK names.
+# WeasyPrint needs Pango/HarfBuzz; briefings are set in Noto Serif/Sans, with Noto CJK for names.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
-          fonts-ibm-plex fonts-noto-core fonts-noto-cjk)
+          fonts-noto-core fonts-noto-cjk)
 if [ "$want_test" = 1 ]; then
   packages+=(chromium poppler-utils default-jre-headless)
 fi
