@@ -42,8 +42,11 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 extras=""
-[ "$want_test" = 1 ] && extras="[test,dev]"
-stamp="$VENV/.briefgen-installed$( [ "$want_test" = 1 ] && echo -test)"
+stamp="$VENV/.briefgen-installed"
+if [ "$want_test" = 1 ]; then
+  extras="[test,dev]"
+  stamp="$stamp-test"
+fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing briefgen$extras into $VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
