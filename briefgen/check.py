@@ -10,6 +10,7 @@ from .loader import Document, load_bytes, read_bytes
 from .model import Briefing
 from .schema import validate_document
 from .validate import check_document
+from .verify import Status, Verdict, verify_briefing
 from .workspace import display_path, find_root
 
 
@@ -25,6 +26,11 @@ class LoadedSource:
     document: Document
     briefing: Briefing
     warnings: list[Diagnostic] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    def verdict(self, index: int) -> Verdict | None:
+        """Return the verification verdict of the quote at ``index``."""
+        return self.verdicts[index] if index < len(self.verdicts) else None
 
 
 @dataclass
@@ -53,12 +59,31 @@ def load_source(
         return None, exc.diagnostics
     briefing, diagnostics = validate_document(document, Briefing)
     diagnostics += check_document(document, root, path.stem)
+    verdicts = verify_briefing(briefing, root) if briefing and not diagnostics else []
+    diagnostics += [d for n, v in enumerate(verdicts) if (d := _verdict_diagnostic(document, n, v))]
     diagnostics = sorted({d.promoted() if strict else d for d in diagnostics})
     if briefing is None or any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics
-    return LoadedSource(
-        path, display, path.stem, root, raw, document, briefing, diagnostics
-    ), diagnostics
+    loaded = LoadedSource(
+        path, display, path.stem, root, raw, document, briefing, diagnostics, verdicts
+    )
+    return loaded, diagnostics
+
+
+_VERDICT_SEVERITY = {
+    Status.NEAR_MISS: Severity.WARNING,
+    Status.UNVERIFIABLE: Severity.WARNING,
+    Status.MISATTRIBUTED: Severity.ERROR,
+    Status.NOT_FOUND: Severity.ERROR,
+}
+
+
+def _verdict_diagnostic(document: Document, index: int, verdict: Verdict) -> Diagnostic | None:
+    """Report a quote that does not verify against its evidence, at the quote's text."""
+    severity = _VERDICT_SEVERITY.get(verdict.status)
+    if severity is None:
+        return None
+    return document.diagnostic(("quotes", index, "text"), verdict.message, severity)
 
 
 def check_paths(paths: list[Path], *, strict: bool = False) -> Report:

@@ -26,7 +26,7 @@ def validate_document(doc: Document, model: type[M]) -> tuple[M | None, list[Dia
 
 def _without_echoes(model: type[BaseModel], errors: list[Any]) -> list[Any]:
     """Drop 'missing field' errors already explained by a misspelt key's did-you-mean."""
-    explained = set()
+    explained: set[Loc] = set()
     for err in errors:
         if err["type"] == "extra_forbidden":
             loc = _clean_loc(err["loc"])

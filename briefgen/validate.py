@@ -116,7 +116,8 @@ def check_history(doc: Document) -> list[Diagnostic]:
     """Earlier stances run newest first, all before the current one."""
     problems = []
     for n, item in _items(doc.data, "positions"):
-        history = item.get("history") if isinstance(item.get("history"), list) else []
+        history = item.get("history")
+        history = history if isinstance(history, list) else []
         previous = _date(item.get("as_of"))
         for h, past in enumerate(history):
             when = _date(past.get("as_of")) if isinstance(past, dict) else None

@@ -55,13 +55,23 @@ sources:
     kind: article
     title: "Soul-searching needed"
     publisher: "The Korea Herald"
+    file: sources/article.txt
+"""
+
+ARTICLE = """\
+Soul-searching needed
+
+“We believe that some soul-searching is in order about political decisions,” Marc Knapper said.
+
+Scott Snyder said the Moon administration lacked leadership.
 """
 
 
 def write(root: Path, text: str | bytes, name: str = "event") -> Path:
-    """Write a source file into ``root/sources`` and return its path."""
+    """Write a source file (and the evidence it cites) into ``root/sources``; return its path."""
     folder = root / "sources"
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "article.txt").write_text(ARTICLE, encoding="utf-8")
     path = folder / f"{name}.yaml"
     if isinstance(text, str):
         path.write_text(text, encoding="utf-8")

@@ -238,24 +238,38 @@ def test_unusable_files(tmp_path: Path, content: bytes, message: str) -> None:
 
 
 def test_evidence_file_outside_workspace(tmp_path: Path) -> None:
-    text = replace(
-        '    publisher: "The Korea Herald"',
-        '    publisher: "The Korea Herald"\n    file: ../../etc/passwd',
-    )
+    text = replace("file: sources/article.txt", "file: ../../etc/passwd")
     found = only(tmp_path, text)
     assert "sources[0].file: '../../etc/passwd' lies outside the workspace" in found
+    assert f"event.yaml:{line_of('../../etc/passwd', text)}:11:" in found
 
 
 def test_missing_evidence_file(tmp_path: Path) -> None:
-    text = replace(
-        '    publisher: "The Korea Herald"',
-        '    publisher: "The Korea Herald"\n    file: sources/article.txt',
-    )
+    path = write(tmp_path, VALID)
+    (tmp_path / "sources" / "article.txt").unlink()
+    found = [d.format() for d in check_paths([path]).diagnostics]
+    assert len(found) == 1 and "sources[0].file: file 'sources/article.txt' not found" in found[0]
+
+
+def test_quotes_are_verified_against_the_evidence(tmp_path: Path) -> None:
+    text = replace("some soul-searching is in order", "some soul-searching is needed")
     found = only(tmp_path, text)
-    assert "sources[0].file: file 'sources/article.txt' not found" in found
-    (tmp_path / "sources").mkdir(exist_ok=True)
-    (tmp_path / "sources" / "article.txt").write_text("text", encoding="utf-8")
-    assert check_paths([tmp_path / "sources" / "event.yaml"]).diagnostics == []
+    assert (
+        f"event.yaml:{line_of('soul-searching is needed', text)}:11: warning: quotes[0].text: "
+        "quote differs from the source in 1 word" in found
+    )
+    text = replace("    speaker: knapper\n    text:", "    speaker: snyder\n    text:")
+    found = only(tmp_path, text)
+    assert "error: quotes[0].text: found, but said by 'knapper', not 'snyder'" in found
+    found = only(tmp_path, replace("some soul-searching is in order", "nothing of the kind"))
+    assert "error: quotes[0].text: not found in the source" in found
+
+
+def test_quote_without_evidence_is_unverifiable(tmp_path: Path) -> None:
+    text = replace("    file: sources/article.txt\n", "")
+    found = only(tmp_path, text)
+    assert "warning: quotes[0].text: unverifiable: source 'article' has no file" in found
+    assert "error: quotes[0].text: unverifiable" in diagnostics(tmp_path, text, strict=True)[0]
 
 
 def test_every_mistake_reported_at_once(tmp_path: Path) -> None:
