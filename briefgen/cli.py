@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -92,6 +93,47 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
     sys.exit(EXIT_PROBLEMS if report.errors else 0)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--since", "rev", metavar="REV", help="Compare the working copy with git revision REV."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Plain text for an email, or JSON for tools.",
+)
+def diff(paths: tuple[Path, ...], rev: str | None, fmt: str) -> None:
+    """Say what changed in meaning between two versions of a source (exit 1 if anything did)."""
+    from . import diff as semantic
+    from .workspace import source_files
+
+    with _reported():
+        if rev is None:
+            if len(paths) != 2:
+                raise UsageError("give two files (OLD NEW), or --since REV [PATH ...]")
+            results = [(paths[1], semantic.diff_files(paths[0], paths[1]))]
+        else:
+            files = source_files(list(paths) or _default_paths(()))
+            results = semantic.diff_since(rev, files)
+        _echo_changes(results, fmt)
+    sys.exit(EXIT_PROBLEMS if any(changes for _, changes in results) else 0)
+
+
+def _echo_changes(results: list[tuple[Path, Any]], fmt: str) -> None:
+    """Print each file's changes as text paragraphs or one JSON document."""
+    from . import diff as semantic
+
+    if fmt == "json":
+        data = {str(path): json.loads(semantic.as_json(changes)) for path, changes in results}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo("\n\n".join(semantic.format_text(c, title=str(p)) for p, c in results))
+
+
 def _plural(count: int, noun: str) -> str:
     """Return '1 source' / '2 sources'."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
@@ -122,6 +164,40 @@ def new(slug: str, folder: Path) -> None:
     with _reported():
         path = write_skeleton(slug, folder)
         click.echo(f"wrote {path}; fill it in, then run: briefgen check {path}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", help="Name of the new source (default: from the title or file name).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "text", "vtt", "srt"]),
+    default="auto",
+    show_default=True,
+    help="Transcript format: plain text, WebVTT or SRT.",
+)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=Path("sources"),
+    show_default=True,
+    help="Folder to write the new source into.",
+)
+def import_(file: Path, slug: str | None, fmt: str, folder: Path) -> None:
+    """Turn a transcript (text, WebVTT, SRT) into a new source to curate."""
+    from .importers import import_transcript
+    from .skeleton import write_new_source
+
+    with _reported():
+        imported = import_transcript(file, fmt, slug)
+        path = write_new_source(folder, imported.slug, imported.yaml_text)
+        turns, people = len(imported.data["transcript"]), len(imported.data["speakers"])
+        click.echo(
+            f"wrote {path}: {_plural(turns, 'turn')} by {_plural(people, 'speaker')}; "
+            f"curate it, then run: briefgen check {path}"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -114,7 +114,7 @@ def skeleton(slug: str) -> str:
     return "\n".join(lines)
 
 
-def write_skeleton(slug: str, folder: Path) -> Path:
+def write_new_source(folder: Path, slug: str, text: str) -> Path:
     """Write ``folder/slug.yaml``; refuse a bad slug or an existing file."""
     if not re.match(SLUG_PATTERN, slug):
         raise UsageError(f"'{slug}' is not a slug: use lower-case letters, digits and hyphens")
@@ -122,7 +122,12 @@ def write_skeleton(slug: str, folder: Path) -> Path:
     path = folder / f"{slug}.yaml"
     try:
         with path.open("x", encoding="utf-8") as handle:
-            handle.write(skeleton(slug))
+            handle.write(text)
     except FileExistsError:
-        raise UsageError(f"{path} already exists; briefgen new never overwrites a source") from None
+        raise UsageError(f"{path} already exists; briefgen never overwrites a source") from None
     return path
+
+
+def write_skeleton(slug: str, folder: Path) -> Path:
+    """Write a new commented source skeleton for ``slug``."""
+    return write_new_source(folder, slug, skeleton(slug))

@@ -96,3 +96,21 @@ def test_check_never_imports_weasyprint() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_diff_command_exit_codes_and_formats(tmp_path: Path) -> None:
+    old = tmp_path / "old.yaml"
+    new = tmp_path / "new.yaml"
+    text = SAMPLE.read_text(encoding="utf-8")
+    old.write_text(text, encoding="utf-8")
+    new.write_text(text.replace("should reflect on", "must reconsider"), encoding="utf-8")
+    runner = CliRunner()
+    same = runner.invoke(main, ["diff", str(old), str(old)])
+    assert same.exit_code == 0 and "No changes in meaning." in same.output
+    changed = runner.invoke(main, ["diff", str(old), str(new)])
+    assert changed.exit_code == 1
+    assert "United States on Political leadership and bilateral trust" in changed.output
+    data = json.loads(runner.invoke(main, ["diff", "--format", "json", str(old), str(new)]).output)
+    assert [c["kind"] for c in data[str(new)]] == ["position-changed"]
+    assert runner.invoke(main, ["diff", str(old)]).exit_code == 2
+    assert runner.invoke(main, ["diff", str(old), str(tmp_path / "gone.yaml")]).exit_code == 2
