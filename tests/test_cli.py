@@ -114,3 +114,25 @@ def test_diff_command_exit_codes_and_formats(tmp_path: Path) -> None:
     assert [c["kind"] for c in data[str(new)]] == ["position-changed"]
     assert runner.invoke(main, ["diff", str(old)]).exit_code == 2
     assert runner.invoke(main, ["diff", str(old), str(tmp_path / "gone.yaml")]).exit_code == 2
+
+
+def test_import_writes_a_checkable_source_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    vtt = REPO / "tests" / "fixtures" / "transcripts" / "seminar.vtt"
+    runner = CliRunner()
+    result = runner.invoke(main, ["import", str(vtt), "--slug", "seminar"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "sources" / "seminar.yaml"
+    report = check_paths([path])
+    assert report.errors == [] and report.sources[0].briefing.transcript
+    before = path.read_bytes()
+    again = runner.invoke(main, ["import", str(vtt), "--slug", "seminar"])
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert path.read_bytes() == before
+    bad = runner.invoke(
+        main, ["import", str(REPO / "tests" / "fixtures" / "transcripts" / "prose.txt")]
+    )
+    assert bad.exit_code == 1 and "not a transcript" in bad.output
+    assert sorted(p.name for p in (tmp_path / "sources").iterdir()) == ["seminar.yaml"]
