@@ -1,0 +1,139 @@
+"""Author Markdown to safe HTML: Python-Markdown, then an nh3 allow-list.
+
+Authors write Markdown in summaries, stances, bios and lists. Raw HTML in it is
+sanitised, never trusted: only the tags below survive, links keep only http(s),
+mailto and relative addresses, and images are not displayed (an image written in
+Markdown shows as a link to it). Headings written in Markdown become bold
+paragraphs, so that the briefing's outline (and the PDF's bookmarks) stays ours.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+import markdown as md
+import nh3
+from markupsafe import Markup
+
+MAX_CHARS = 50_000
+MAX_DEPTH = 6
+ALLOWED_TAGS = {
+    "p", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre", "br", "hr",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_QUOTE_PREFIX = re.compile(r"^( {0,3}>[ ]?)+")
+_INDENT = re.compile(r"^[ \t]+")
+_OUTER_P = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+_SPACE = re.compile(r"\s+")
+_DEAD_LINK = re.compile(r'<a(?: title="[^"]*")? rel="noopener noreferrer">(.*?)</a>', re.DOTALL)
+_EMPTY_P = re.compile(r"<p>\s*</p>\s*")
+
+
+class _Demote(md.treeprocessors.Treeprocessor):
+    """Turn author headings into bold paragraphs and images into links."""
+
+    def run(self, root: etree.Element) -> None:
+        """Rewrite every heading and image in place."""
+        for element in root.iter():
+            if element.tag in _HEADINGS:
+                _heading_to_paragraph(element)
+            elif element.tag == "img":
+                src, alt = element.get("src", ""), element.get("alt", "")
+                element.attrib.clear()
+                element.tag, element.text = "a", alt or src
+                element.set("href", src)
+
+
+def _heading_to_paragraph(element: etree.Element) -> None:
+    """Make a heading a paragraph whose content is wrapped in <strong>."""
+    strong = etree.Element("strong")
+    strong.text, element.text = element.text, None
+    for child in list(element):
+        element.remove(child)
+        strong.append(child)
+    element.tag = "p"
+    element.append(strong)
+
+
+def _converter() -> md.Markdown:
+    """Return a Markdown converter without extensions (so no attribute syntax)."""
+    converter = md.Markdown(extensions=[], output_format="html")
+    converter.treeprocessors.register(_Demote(converter), "briefgen-demote", 1)
+    return converter
+
+
+def _bounded(text: str) -> str:
+    """Cap length, blockquote depth and indentation, which bound the parser's work."""
+    lines = []
+    for line in text[:MAX_CHARS].splitlines():
+        quote = _QUOTE_PREFIX.match(line)
+        if quote and quote.group(0).count(">") > MAX_DEPTH:
+            line = "> " * MAX_DEPTH + line[quote.end() :]
+        indent = _INDENT.match(line)
+        if indent and len(indent.group(0).expandtabs(4)) > 4 * MAX_DEPTH:
+            line = " " * 4 * MAX_DEPTH + line[indent.end() :]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def sanitise(fragment: str) -> str:
+    """Clean an HTML fragment down to the allow-list; unwrap links whose address was refused."""
+    cleaned = nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    return _EMPTY_P.sub("", _DEAD_LINK.sub(r"\1", cleaned))
+
+
+def markdown_to_html(text: str) -> Markup:
+    """Render author Markdown as sanitised block HTML."""
+    return Markup(sanitise(_converter().convert(_bounded(text))).strip())
+
+
+def markdown_inline(text: str) -> Markup:
+    """Render a one-paragraph Markdown text without its enclosing <p>."""
+    rendered = str(markdown_to_html(text))
+    inner = _OUTER_P.match(rendered)
+    if inner and "<p>" not in inner.group(1):
+        return Markup(inner.group(1))
+    return Markup(rendered)
+
+
+def plain_text(text: str) -> str:
+    """Return the words of a Markdown text, with markup and extra space removed."""
+    cleaned = nh3.clean(
+        str(markdown_to_html(text)), tags=set(), clean_content_tags={"script", "style"}
+    )
+    return _SPACE.sub(" ", html.unescape(cleaned)).strip()
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """Cut plain text to at most ``limit`` characters at a word boundary, marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.–—-")
+    return f"{cut}…"
+
+
+_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Sen", "Rep", "Gov", "Amb", "No", "vs")
+_SENTENCE_END = re.compile(r"[.!?][”’\"')]*(?=\s+[A-Z“‘\"(])")
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+
+
+def first_sentence(text: str, limit: int = 200) -> str:
+    """Return the first sentence of plain text (shortened), skipping common abbreviations."""
+    for match in _SENTENCE_END.finditer(text):
+        word = text[: match.start()].rsplit(" ", 1)[-1]
+        if word in _ABBREVIATIONS or _INITIALS.fullmatch(word):
+            continue
+        return shorten(text[: match.end()], limit)
+    return shorten(text, limit)

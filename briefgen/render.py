@@ -1,0 +1,291 @@
+"""Jinja2 rendering: the template search path, filters and each page's context; returns strings."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import importlib.metadata
+import traceback
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import markdown
+from .check import LoadedSource
+from .config import Config
+from .errors import RenderError, TemplateError
+from .model import Briefing, Position, Quote, Side, Speaker, Topic
+
+WEB_CSS = "briefgen.css"
+PRINT_CSS = "print.css"
+_HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF))
+_KANA_HAN = (
+    (0x3040, 0x30FF),
+    (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+)
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class BriefingMeta:
+    """What build.py knows about a briefing beyond its source."""
+
+    revision: str
+    prepared: dt.date
+    has_pdf: bool = True
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """A quote with its anchor, speaker and numbered source."""
+
+    anchor: str
+    quote: Quote
+    speaker: Speaker
+    source_number: int | None
+
+
+@dataclass(frozen=True)
+class SideView:
+    """One side's section: the same parts for every side."""
+
+    side: Side
+    positions: list[tuple[Topic, Position]]
+    silent_on: list[Topic]
+    voices: list[Speaker]
+    quotes: list[QuoteView]
+
+
+def builtin_templates() -> Path:
+    """Return the folder of built-in templates: inside the package, else the repository's."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def generator() -> str:
+    """Return ``briefgen <version>`` for the generator meta tag."""
+    try:
+        from . import __version__ as version
+    except ImportError:
+        try:
+            version = importlib.metadata.version("briefgen")
+        except importlib.metadata.PackageNotFoundError:
+            version = "unknown"
+    return f"briefgen {version}"
+
+
+def native_lang(text: str) -> str | None:
+    """Guess a name's language from its script: Hangul is ko, kana or Han is ja, else unknown.
+
+    A name in Han characters alone could be Japanese or Chinese; it is tagged ja (the
+    sample's case). The tag only chooses glyph forms and the screen reader's voice.
+    """
+    if any(_in(c, _HANGUL) for c in text):
+        return "ko"
+    if any(_in(c, _KANA_HAN) for c in text):
+        return "ja"
+    return None
+
+
+def _in(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    """Tell whether a character falls in one of the code point ranges."""
+    return any(low <= ord(char) <= high for low, high in ranges)
+
+
+def citation_numbers(b: Briefing) -> dict[str, int]:
+    """Number sources in the order the briefing first cites them, then the rest."""
+    cited: list[str] = []
+    for side in b.sides:
+        for topic in b.topics:
+            position = b.position(side.id, topic.id)
+            if position:
+                cited += position.sources + [s for h in position.history for s in h.sources]
+        cited += [q.source for q in b.quotes if b.speaker(q.speaker).side == side.id]
+    cited += [q.source for q in b.quotes] + [s.id for s in b.sources]
+    known = {s.id for s in b.sources}
+    order = [s for s in dict.fromkeys(cited) if s in known]
+    return {source_id: n for n, source_id in enumerate(order, 1)}
+
+
+def quote_views(b: Briefing, numbers: dict[str, int]) -> list[QuoteView]:
+    """Return every quote with its anchor, speaker and source number."""
+    return [
+        QuoteView(anchor, q, b.speaker(q.speaker), numbers.get(q.source))
+        for anchor, q in zip(b.quote_ids(), b.quotes, strict=True)
+    ]
+
+
+def side_view(b: Briefing, side: Side, quotes: list[QuoteView]) -> SideView:
+    """Gather one side's positions, voices and quotes."""
+    stated = [(t, b.position(side.id, t.id)) for t in b.topics]
+    positions = [(t, p) for t, p in stated if p is not None]
+    voiced_by = {p.speaker for _, p in positions}
+    voices = [s for s in b.speakers if s.side == side.id or s.id in voiced_by]
+    own = [q for q in quotes if q.speaker.side == side.id]
+    return SideView(side, positions, [t for t, p in stated if p is None], voices, own)
+
+
+def briefing_context(source: LoadedSource, meta: BriefingMeta) -> dict[str, Any]:
+    """Return everything a briefing template needs, precomputed."""
+    b = source.briefing
+    numbers = citation_numbers(b)
+    quotes = quote_views(b, numbers)
+    summary = markdown.plain_text(b.event.summary)
+    return {
+        "b": b,
+        "slug": source.slug,
+        "meta": meta,
+        "sides": [side_view(b, side, quotes) for side in b.sides],
+        "quotes": quotes,
+        "numbers": numbers,
+        "sources": sorted(b.sources, key=lambda s: numbers[s.id]),
+        "speakers": {s.id: s for s in b.speakers},
+        "topics": {t.id: t for t in b.topics},
+        "side_names": {s.id: s.name for s in b.sides},
+        "participants": sorted(b.speakers, key=lambda s: not s.present),
+        "description": b.event.subtitle or markdown.shorten(summary, 200),
+        "keywords": ", ".join(t.title for t in b.topics),
+    }
+
+
+class Renderer:
+    """Renders briefings and the index from templates along one search path."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.config = config
+        candidates = [root / "templates", builtin_templates()]
+        unique = {p.resolve(): p for p in candidates if p.is_dir()}
+        self.search_path: list[Path] = list(unique.values())
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.search_path),
+            undefined=jinja2.StrictUndefined,
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters.update(_filters(config))
+        self.logo_name = self._logo_name()
+        self.env.globals.update(config=config, generator=generator(), logo=self.logo_name)
+
+    def briefing_page(self, source: LoadedSource, meta: BriefingMeta) -> str:
+        """Render the web page of a briefing (output/<slug>/index.html)."""
+        return self._render("briefing.html", briefing_context(source, meta), for_print=False)
+
+    def briefing_print(self, source: LoadedSource, meta: BriefingMeta) -> str:
+        """Render the self-contained HTML that WeasyPrint turns into the PDF."""
+        context = briefing_context(source, meta)
+        css = Markup(self._asset_text(PRINT_CSS))
+        return self._render(
+            "print.html", context, for_print=True, print_css=css, logo_uri=self._logo_uri()
+        )
+
+    def index_page(self, entries: list[tuple[LoadedSource, BriefingMeta]]) -> str:
+        """Render output/index.html: every briefing, newest first."""
+        ordered = sorted(entries, key=lambda e: (e[0].briefing.event.date, e[0].slug), reverse=True)
+        return self._render("index.html", {"entries": ordered}, for_print=False)
+
+    def assets(self) -> dict[str, bytes]:
+        """Return the files for output/assets/: the stylesheet and the logo, if any."""
+        files = {WEB_CSS: _read(self._asset_path(WEB_CSS))}
+        logo = self.config.logo_path(self.root)
+        if logo is not None and self.logo_name is not None:
+            files[self.logo_name] = _read(logo)
+        return files
+
+    def template_files(self) -> list[Path]:
+        """Return every file on the search path that can affect output, and the logo."""
+        files = [
+            path
+            for folder in self.search_path
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and not _hidden(path.relative_to(folder))
+        ]
+        logo = self.config.logo_path(self.root)
+        return files + ([logo] if logo is not None and logo.is_file() else [])
+
+    def _render(self, name: str, context: dict[str, Any], **extra: Any) -> str:
+        """Render a template, turning every Jinja problem into a TemplateError."""
+        try:
+            return self.env.get_template(name).render(**context, **extra)
+        except jinja2.TemplateNotFound as exc:
+            searched = ", ".join(str(p) for p in self.search_path)
+            raise TemplateError(f"template '{exc.name}' not found (searched {searched})") from None
+        except jinja2.TemplateSyntaxError as exc:
+            where = f"{exc.filename or exc.name}:{exc.lineno}"
+            raise TemplateError(f"{where}: template syntax error: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{_template_line(exc, name)}: {exc.message}") from None
+
+    def _asset_path(self, name: str) -> Path:
+        """Find an asset along the search path."""
+        for folder in self.search_path:
+            if (folder / "assets" / name).is_file():
+                return folder / "assets" / name
+        searched = ", ".join(str(p / "assets") for p in self.search_path)
+        raise TemplateError(f"asset '{name}' not found (searched {searched})")
+
+    def _asset_text(self, name: str) -> str:
+        """Read a stylesheet that is inlined into a <style> element."""
+        text = _read(self._asset_path(name)).decode("utf-8", errors="replace")
+        if "</style" in text.lower():
+            raise TemplateError(f"asset '{name}' must not contain '</style'")
+        return text
+
+    def _logo_name(self) -> str | None:
+        """Return the logo's file name under assets/, if a logo is configured."""
+        logo = self.config.logo_path(self.root)
+        return f"logo{logo.suffix.lower()}" if logo is not None else None
+
+    def _logo_uri(self) -> str | None:
+        """Return the logo as a data: URI for the self-contained print HTML."""
+        logo = self.config.logo_path(self.root)
+        if logo is None:
+            return None
+        encoded = base64.b64encode(_read(logo)).decode("ascii")
+        return f"data:{_MIME[logo.suffix.lower()]};base64,{encoded}"
+
+
+def _read(path: Path) -> bytes:
+    """Read an asset, turning OS errors into a RenderError."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RenderError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _hidden(relative: Path) -> bool:
+    """Tell whether a path under a template folder is a dotfile or a cache."""
+    return any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+
+
+def _filters(config: Config) -> dict[str, Any]:
+    """Return the filters templates use; author text goes through Markdown, never Jinja."""
+    return {
+        "md": markdown.markdown_to_html,
+        "md_inline": markdown.markdown_inline,
+        "plain": markdown.plain_text,
+        "shorten": markdown.shorten,
+        "first_sentence": markdown.first_sentence,
+        "date": config.format_date,
+        "native_lang": native_lang,
+        "domain": lambda url: urllib.parse.urlsplit(url).hostname or url,
+    }
+
+
+def _template_line(exc: BaseException, name: str) -> str:
+    """Return ``file:line`` of the template frame where a render failed."""
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".css"))
+    ]
+    if not frames:
+        return f"template '{name}'"
+    return f"{frames[-1].filename}:{frames[-1].lineno}"

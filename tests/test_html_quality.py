@@ -1,0 +1,109 @@
+"""Rendered pages pass the Nu HTML Checker and axe-core, and fit a phone."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+WIDTHS = {"desktop": 1280, "phone": 390}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = [
+    "sample/index.html",
+    "sample/korea-japan-trade-2019/index.html",
+    "fixture/index.html",
+    "fixture/pacific-fisheries-2024/index.html",
+]
+
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  const outside = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.table-scroll') || el.closest('.visually-hidden')) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 1) outside.push(el.tagName + '.' + el.className);
+  }
+  return {width, scrollWidth: document.documentElement.scrollWidth, outside};
+}"""
+
+SCROLL_REGION_SCRIPT = """() => {
+  const region = document.querySelector('.table-scroll');
+  const box = region.getBoundingClientRect();
+  return {right: box.right, width: document.documentElement.clientWidth,
+          scrolls: region.scrollWidth > region.clientWidth};
+}"""
+
+
+def test_pages_pass_the_nu_html_checker(site: Path, nu_checker: list[str]) -> None:
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*.html")) == sorted(PAGES)
+    result = subprocess.run(
+        [*nu_checker, "--root", str(site)], capture_output=True, text=True, timeout=300
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report
+    assert "error" not in report.lower(), report
+
+
+@pytest.fixture(scope="module")
+def axe() -> Any:
+    """The axe-core runner for Playwright."""
+    module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    return module.Axe()
+
+
+@pytest.fixture
+def page_at(browser: Any) -> Iterator[Any]:
+    """Open a rendered page at a viewport width; close it afterwards."""
+    opened: list[Any] = []
+
+    def open_page(path: Path, width: int) -> Any:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        opened.append(page)
+        page.goto(path.as_uri())
+        return page
+
+    yield open_page
+    for page in opened:
+        page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+@pytest.mark.parametrize("name", PAGES)
+def test_no_axe_violations(site: Path, page_at: Any, axe: Any, name: str, width: int) -> None:
+    page = page_at(site / name, width)
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    result = axe.run(page, options=options)
+    assert result.violations_count == 0, result.generate_report()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_overflows_a_phone_but_the_matrix(site: Path, page_at: Any, name: str) -> None:
+    page = page_at(site / name, WIDTHS["phone"])
+    found = page.evaluate(OVERFLOW_SCRIPT)
+    assert found["scrollWidth"] <= found["width"], found
+    assert found["outside"] == [], found
+
+
+def test_matrix_scrolls_inside_its_region_on_a_phone(site: Path, page_at: Any) -> None:
+    page = page_at(site / "sample/korea-japan-trade-2019/index.html", WIDTHS["phone"])
+    region = page.evaluate(SCROLL_REGION_SCRIPT)
+    assert region["scrolls"], "the matrix should scroll sideways, not squeeze"
+    assert region["right"] <= region["width"] + 1
+    page.focus(".table-scroll")
+    page.keyboard.press("ArrowRight")  # keyboard users can scroll the focused region
+    page.wait_for_function("document.querySelector('.table-scroll').scrollLeft > 0", timeout=3000)
+
+
+def test_skip_link_reaches_main(site: Path, page_at: Any) -> None:
+    page = page_at(site / "sample/korea-japan-trade-2019/index.html", WIDTHS["desktop"])
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    landmarks = page.evaluate(
+        "['header', 'nav', 'main', 'footer'].map(t => document.querySelectorAll(t).length)"
+    )
+    assert all(count >= 1 for count in landmarks)
