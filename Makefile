@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 .PHONY: build test lint bench setup setup-test golden
 
 build: setup
-	$(BIN)/briefgen check sources/
+	$(BIN)/briefgen build
 
 test: setup-test
 	$(BIN)/python -m pytest -q

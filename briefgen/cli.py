@@ -140,6 +140,33 @@ def _plural(count: int, noun: str) -> str:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=_PATHS)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output/ in the workspace).",
+)
+@click.option("--pdf/--no-pdf", default=None, help="Build PDFs too (default: from briefgen.yaml).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="PDFs rendered at once.")
+def build(
+    paths: tuple[Path, ...], output: Path | None, pdf: bool | None, strict: bool, jobs: int | None
+) -> None:
+    """Render each source into a briefing: a web page and a PDF."""
+    from .build import build as run_build
+
+    with _reported():
+        result = run_build(_default_paths(paths), output, pdf=pdf, strict=strict, workers=jobs)
+    _echo_diagnostics(result.warnings)
+    click.echo(
+        f"built {_plural(len(result.built), 'briefing')} into {result.output} "
+        f"({_plural(len(result.written), 'file')} written, {result.elapsed:.1f} s)",
+        err=True,
+    )
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of a source file (for editors and CI)."""
     from .model import json_schema

@@ -136,3 +136,25 @@ def test_import_writes_a_checkable_source_and_never_overwrites(
     )
     assert bad.exit_code == 1 and "not a transcript" in bad.output
     assert sorted(p.name for p in (tmp_path / "sources").iterdir()) == ["seminar.yaml"]
+
+
+def test_build_command_reports_located_errors_and_keeps_output(tmp_path: Path) -> None:
+    from _workspace import VALID, replace, write
+
+    source = write(tmp_path, VALID)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--no-pdf", "-o", str(out), str(source)])
+    assert result.exit_code == 0, result.output
+    page = out / "event" / "index.html"
+    before = page.read_bytes()
+    assert not (out / "event" / "event.pdf").exists()
+    source.write_text(replace("    source: article", "    source: nowhere"), encoding="utf-8")
+    failed = runner.invoke(main, ["build", "--no-pdf", "-o", str(out), str(source)])
+    assert failed.exit_code == 1
+    assert (
+        "event.yaml:" in failed.output
+        and "quotes[0].source: unknown source 'nowhere'" in failed.output
+    )
+    assert "Traceback" not in failed.output
+    assert page.read_bytes() == before

@@ -1,0 +1,183 @@
+"""Atomic writing confined to the output directory: stage everything, then commit."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import secrets
+import stat
+import time
+from contextlib import ExitStack, suppress
+from pathlib import Path, PurePosixPath
+
+from .errors import WriteError
+
+logger = logging.getLogger(__name__)
+
+TEMP_PREFIX = ".briefgen-"
+TEMP_SUFFIX = ".tmp"
+SWEEP_AFTER = 900.0
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def checked_parts(relative: str) -> tuple[str, ...]:
+    """Split a relative output path into its parts; WriteError if it could leave the folder."""
+    if not relative or "\x00" in relative or "\\" in relative:
+        raise WriteError(f"refusing to write '{relative}': not a plain relative path")
+    path = PurePosixPath(relative)
+    if path.is_absolute() or os.path.isabs(relative):
+        raise WriteError(f"refusing to write '{relative}': absolute paths are not allowed")
+    if any(part in ("..", ".") for part in relative.split("/")) or relative.endswith("/"):
+        raise WriteError(f"refusing to write '{relative}': it must name a file below the output")
+    return path.parts
+
+
+class OutputWriter:
+    """Collect files for the output directory, then write them all, each atomically.
+
+    Nothing touches the disk before ``commit``. Each file is written under a temporary
+    name in its own folder, synced, then renamed over the target, so a reader (or a
+    killed build) sees either the old file or the new one, never a partial one. Symlinks
+    planted in the output are replaced, never followed.
+    """
+
+    def __init__(
+        self, out_dir: Path, *, mtime: float | None = None, sweep_after: float = SWEEP_AFTER
+    ) -> None:
+        self.out_dir = out_dir.resolve()
+        self.mtime = mtime
+        self.sweep_after = sweep_after
+        self._staged: dict[tuple[str, ...], bytes] = {}
+
+    @property
+    def staged(self) -> list[str]:
+        """Return the relative paths staged so far, in staging order."""
+        return ["/".join(parts) for parts in self._staged]
+
+    def stage(self, relative: str, data: bytes) -> None:
+        """Queue ``data`` for ``out_dir/relative``; WriteError if the path leaves out_dir."""
+        parts = checked_parts(relative)
+        # The file itself may be a symlink (commit replaces it); a folder may not lead out.
+        folder = self.out_dir.joinpath(*parts[:-1]).resolve()
+        if not folder.is_relative_to(self.out_dir):
+            raise WriteError(f"refusing to write '{relative}': it leads outside {self.out_dir}")
+        self._staged[parts] = bytes(data)
+
+    def commit(self) -> list[Path]:
+        """Write every staged file atomically; return their paths. Temp files never remain."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        with ExitStack() as stack:
+            folders: dict[tuple[str, ...], int] = {}
+            temps: list[tuple[int, str, str]] = []
+            try:
+                for parts, data in self._staged.items():
+                    fd = self._folder(parts[:-1], folders, stack)
+                    temps.append((fd, self._write_temp(fd, data), parts[-1]))
+                for fd, temp, name in temps:
+                    _replace(fd, temp, name)
+            except BaseException:
+                for fd, temp, _ in temps:
+                    _unlink_quietly(fd, temp)
+                raise
+            for fd in folders.values():
+                os.fsync(fd)
+        written = [self.out_dir.joinpath(*parts) for parts in self._staged]
+        self._staged.clear()
+        logger.debug("wrote %d files under %s", len(written), self.out_dir)
+        return written
+
+    def _folder(
+        self, parts: tuple[str, ...], folders: dict[tuple[str, ...], int], stack: ExitStack
+    ) -> int:
+        """Return an open descriptor of out_dir/parts, creating real folders as needed."""
+        if parts in folders:
+            return folders[parts]
+        if not parts:
+            fd = _open_dir(None, str(self.out_dir))
+        else:
+            parent = self._folder(parts[:-1], folders, stack)
+            fd = _enter_dir(parent, parts[-1], "/".join(parts))
+        stack.callback(os.close, fd)
+        folders[parts] = fd
+        _sweep_temps(fd, self.sweep_after)
+        return fd
+
+    def _write_temp(self, folder: int, data: bytes) -> str:
+        """Write data to a new temporary file in the folder, synced; return its name."""
+        name = f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        fd = os.open(name, _FILE_FLAGS, 0o666, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb", closefd=False) as stream:
+                stream.write(data)
+            if self.mtime is not None:
+                os.utime(fd, (self.mtime, self.mtime))
+            os.fsync(fd)
+        except BaseException:
+            _unlink_quietly(folder, name)
+            raise
+        finally:
+            os.close(fd)
+        return name
+
+
+def _open_dir(parent: int | None, name: str) -> int:
+    """Open a folder without following a symlink at its last component."""
+    try:
+        return os.open(name, _DIR_FLAGS, dir_fd=parent)
+    except OSError as exc:
+        raise WriteError(f"cannot open folder '{name}': {exc.strerror}") from exc
+
+
+def _enter_dir(parent: int, name: str, shown: str) -> int:
+    """Open (or create) a real folder ``name`` inside ``parent``; replace a symlink there."""
+    try:
+        info = os.stat(name, dir_fd=parent, follow_symlinks=False)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        logger.warning("replacing the symlink at %s with a folder", shown)
+        os.unlink(name, dir_fd=parent)
+        info = None
+    if info is None:
+        try:
+            os.mkdir(name, 0o777, dir_fd=parent)
+        except OSError as exc:
+            raise WriteError(f"cannot create folder '{shown}': {exc.strerror}") from exc
+    elif not stat.S_ISDIR(info.st_mode):
+        raise WriteError(f"cannot write into '{shown}': it is a file, not a folder")
+    return _open_dir(parent, name)
+
+
+def _replace(folder: int, temp: str, name: str) -> None:
+    """Rename temp over name in one step (a symlink at name is replaced, not followed)."""
+    try:
+        os.replace(temp, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except OSError as exc:
+        if exc.errno in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST):
+            raise WriteError(f"cannot replace '{name}': a folder is in the way") from exc
+        raise WriteError(f"cannot write '{name}': {exc.strerror}") from exc
+
+
+def _unlink_quietly(folder: int, name: str) -> None:
+    """Remove a temporary file if it is still there."""
+    with suppress(FileNotFoundError):
+        os.unlink(name, dir_fd=folder)
+
+
+def _sweep_temps(folder: int, age: float) -> None:
+    """Remove temporary files that a killed commit left here at least ``age`` seconds ago.
+
+    The age (by ctime, which pinned mtimes do not fake) spares a concurrent commit's files.
+    """
+    now = time.time()
+    for entry in os.listdir(folder):
+        if not (entry.startswith(TEMP_PREFIX) and entry.endswith(TEMP_SUFFIX)):
+            continue
+        try:
+            info = os.stat(entry, dir_fd=folder, follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        if now - info.st_ctime >= age:
+            _unlink_quietly(folder, entry)
