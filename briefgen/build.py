@@ -167,13 +167,24 @@ def stage_pages(
     if not ws.config.outputs.html:
         return
     for source in sources:
-        page = ws.renderer.briefing_page(source, metas[source.slug])
-        writer.stage(f"{source.slug}/index.html", page.encode("utf-8"))
+        for relative, page in briefing_pages(ws, source, metas[source.slug]).items():
+            writer.stage(relative, page.encode("utf-8"))
     for name, data in ws.renderer.assets().items():
         writer.stage(f"assets/{name}", data)
     entries, warnings = index_entries(ws, sources, metas)
     result.warnings += warnings
-    writer.stage("index.html", ws.renderer.index_page(entries).encode("utf-8"))
+    for relative, data in site_pages(ws, entries).items():
+        writer.stage(relative, data)
+
+
+def briefing_pages(ws: Workspace, source: LoadedSource, meta: BriefingMeta) -> dict[str, str]:
+    """Render the web pages made from one source, by output path."""
+    return {f"{source.slug}/index.html": ws.renderer.briefing_page(source, meta)}
+
+
+def site_pages(ws: Workspace, entries: list[tuple[LoadedSource, BriefingMeta]]) -> dict[str, bytes]:
+    """Render the pages that gather every briefing in the output, by output path."""
+    return {"index.html": ws.renderer.index_page(entries).encode("utf-8")}
 
 
 def index_entries(
@@ -234,16 +245,27 @@ def stage_pdfs(
     """Render every PDF in worker processes and stage them; RenderError if any failed."""
     if not ws.pdf:
         return
-    jobs = [pdf_job(s, metas[s.slug], ws, timeout) for s in sources]
-    count = workers or min(len(jobs), os.cpu_count() or 1)
-    outputs = render_pdfs(jobs, count)
+    planned = [
+        (source, relative, job)
+        for source in sources
+        for relative, job in briefing_pdfs(ws, source, metas[source.slug], timeout).items()
+    ]
+    count = workers or min(len(planned), os.cpu_count() or 1)
+    outputs = render_pdfs([job for _, _, job in planned], count)
     failures = [o for o in outputs if isinstance(o, RenderError)]
     if failures:
         raise RenderError("\n".join(str(f) for f in failures))
-    for source, output in zip(sources, outputs, strict=True):
+    for (source, relative, _), output in zip(planned, outputs, strict=True):
         assert isinstance(output, PdfOutput)
         result.warnings += refusals(source, output)
-        writer.stage(f"{source.slug}/{source.slug}.pdf", output.data)
+        writer.stage(relative, output.data)
+
+
+def briefing_pdfs(
+    ws: Workspace, source: LoadedSource, meta: BriefingMeta, timeout: float
+) -> dict[str, PdfJob]:
+    """Describe the PDFs made from one source, by output path."""
+    return {f"{source.slug}/{source.slug}.pdf": pdf_job(source, meta, ws, timeout)}
 
 
 def pdf_job(source: LoadedSource, meta: BriefingMeta, ws: Workspace, timeout: float) -> PdfJob:

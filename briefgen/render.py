@@ -178,20 +178,21 @@ class Renderer:
 
     def briefing_page(self, source: LoadedSource, meta: BriefingMeta) -> str:
         """Render the web page of a briefing (output/<slug>/index.html)."""
-        return self._render("briefing.html", briefing_context(source, meta), for_print=False)
+        return self.render("briefing.html", briefing_context(source, meta), for_print=False)
 
     def briefing_print(self, source: LoadedSource, meta: BriefingMeta) -> str:
         """Render the self-contained HTML that WeasyPrint turns into the PDF."""
-        context = briefing_context(source, meta)
+        return self.print_page("print.html", briefing_context(source, meta))
+
+    def print_page(self, name: str, context: dict[str, Any]) -> str:
+        """Render a template for WeasyPrint: print CSS inlined, the logo as a data: URI."""
         css = Markup(self._asset_text(PRINT_CSS))
-        return self._render(
-            "print.html", context, for_print=True, print_css=css, logo_uri=self._logo_uri()
-        )
+        return self.render(name, context, for_print=True, print_css=css, logo_uri=self._logo_uri())
 
     def index_page(self, entries: list[tuple[LoadedSource, BriefingMeta]]) -> str:
         """Render output/index.html: every briefing, newest first."""
         ordered = sorted(entries, key=lambda e: (e[0].briefing.event.date, e[0].slug), reverse=True)
-        return self._render("index.html", {"entries": ordered}, for_print=False)
+        return self.render("index.html", {"entries": ordered}, for_print=False)
 
     def assets(self) -> dict[str, bytes]:
         """Return the files for output/assets/: the stylesheet and the logo, if any."""
@@ -212,7 +213,7 @@ class Renderer:
         logo = self.config.logo_path(self.root)
         return files + ([logo] if logo is not None and logo.is_file() else [])
 
-    def _render(self, name: str, context: dict[str, Any], **extra: Any) -> str:
+    def render(self, name: str, context: dict[str, Any], **extra: Any) -> str:
         """Render a template, turning every Jinja problem into a TemplateError."""
         try:
             return self.env.get_template(name).render(**context, **extra)
