@@ -17,6 +17,7 @@ from .config import Config, load_config
 from .errors import Diagnostic, RenderError, Severity, SourceError, UsageError
 from .pdf import PdfJob, PdfOutput, render_pdfs, source_date
 from .render import BriefingMeta, Renderer, builtin_templates
+from .revisions import Revision, Step, advance, since_git
 from .workspace import CONFIG_NAME, SOURCES_DIR, find_root, inside, source_files
 from .writer import OutputWriter
 
@@ -59,6 +60,7 @@ def build(
     strict: bool = False,
     workers: int | None = None,
     pdf_timeout: float = PDF_TIMEOUT,
+    since: str | None = None,
 ) -> BuildResult:
     """Build the briefings of ``paths`` (files or folders) into ``output``; never prints.
 
@@ -73,10 +75,14 @@ def build(
     sources = load_sources(files, strict=strict)
     check_unique_slugs(sources)
     ws = workspace(root, config, output, pdf)
-    metas = {s.slug: briefing_meta(s, ws) for s in sources}
+    steps = {s.slug: revision_step(s, ws, since) for s in sources}
+    metas = {s.slug: briefing_meta(s, ws, steps[s.slug].revision) for s in sources}
     result = BuildResult(ws.out_dir, [s.slug for s in sources])
     result.warnings += [d for s in sources for d in s.warnings]
     writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
+    for step in steps.values():
+        for relative, data in step.files.items():
+            writer.stage(relative, data)
     stage_pages(writer, ws, sources, metas, result)
     stage_pdfs(writer, ws, sources, metas, result, workers, pdf_timeout)
     result.written = writer.commit()
@@ -151,9 +157,20 @@ def revision(source: LoadedSource, shared: bytes) -> str:
     return digest.hexdigest()[:12]
 
 
-def briefing_meta(source: LoadedSource, ws: Workspace) -> BriefingMeta:
-    """Return the revision and date this build gives a briefing."""
-    return BriefingMeta(revision(source, ws.template_digest), ws.when.date(), has_pdf=ws.pdf)
+def briefing_meta(
+    source: LoadedSource, ws: Workspace, version: Revision | None = None
+) -> BriefingMeta:
+    """Return the content hash, date and revision this build gives a briefing."""
+    digest = revision(source, ws.template_digest)
+    return BriefingMeta(digest, ws.when.date(), ws.pdf, version or Revision())
+
+
+def revision_step(source: LoadedSource, ws: Workspace, since: str | None) -> Step:
+    """Number this build's revision of a source; with ``since``, list changes from git."""
+    step = advance(ws.out_dir, source, ws.when.date())
+    if since is None:
+        return step
+    return Step(since_git(step.revision, source, since), step.files)
 
 
 def stage_pages(

@@ -150,14 +150,24 @@ def _plural(count: int, noun: str) -> str:
 @click.option("--pdf/--no-pdf", default=None, help="Build PDFs too (default: from briefgen.yaml).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="PDFs rendered at once.")
+@click.option(
+    "--since", metavar="REV", help="List changes since git revision REV in each briefing."
+)
 def build(
-    paths: tuple[Path, ...], output: Path | None, pdf: bool | None, strict: bool, jobs: int | None
+    paths: tuple[Path, ...],
+    output: Path | None,
+    pdf: bool | None,
+    strict: bool,
+    jobs: int | None,
+    since: str | None,
 ) -> None:
     """Render each source into a briefing: a web page and a PDF."""
     from .build import build as run_build
 
     with _reported():
-        result = run_build(_default_paths(paths), output, pdf=pdf, strict=strict, workers=jobs)
+        result = run_build(
+            _default_paths(paths), output, pdf=pdf, strict=strict, workers=jobs, since=since
+        )
     _echo_diagnostics(result.warnings)
     click.echo(
         f"built {_plural(len(result.built), 'briefing')} into {result.output} "

@@ -52,6 +52,7 @@ class Change:
     new: str | None = None
     side: str | None = None
     topic: str | None = None
+    label: str = ""  # what changed, in words ("United States on Trade"), for structured display
 
 
 @dataclass(frozen=True)
@@ -449,7 +450,7 @@ def _position_change(old: Position | None, new: Position | None, names: _Names) 
     position = new or old
     assert position is not None
     where = f"{names.side(position.side)} on {names.topic(position.topic)}"
-    base = {"subject": f"position:{position.side}/{position.topic}"}
+    base = {"subject": f"position:{position.side}/{position.topic}", "label": where}
     base |= {"side": position.side, "topic": position.topic}
     before, after = (_plain(p.stance) if p else None for p in (old, new))
     if old is None or new is None:

@@ -7,7 +7,7 @@ import datetime as dt
 import importlib.metadata
 import traceback
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from .check import LoadedSource
 from .config import Config
 from .errors import RenderError, TemplateError
 from .model import Briefing, Position, Quote, Side, Speaker, Topic
+from .revisions import Revision
 
 WEB_CSS = "briefgen.css"
 PRINT_CSS = "print.css"
@@ -40,6 +41,7 @@ class BriefingMeta:
     revision: str
     prepared: dt.date
     has_pdf: bool = True
+    version: Revision = field(default_factory=Revision)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ def test_build_writes_pages_pdf_assets_and_index(built: tuple[Path, BuildResult]
         "assets/briefgen.css",
         f"{SAMPLE}/index.html",
         f"{SAMPLE}/{SAMPLE}.pdf",
+        f".briefgen/revisions/{SAMPLE}.json",
+        f".briefgen/revisions/{SAMPLE}/1.yaml",
     }
     assert set(snapshot(out)) == expected
     assert result.built == [SAMPLE]

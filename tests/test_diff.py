@@ -380,7 +380,7 @@ def test_as_json_round_trips(tmp_path: Path) -> None:
     data = json.loads(as_json(changes))
     assert [Change(**item) for item in data] == changes.changes
     assert data[0]["subject"] == "position:analysts/trust"
-    assert set(data[0]) == {"kind", "subject", "summary", "old", "new", "side", "topic"}
+    assert set(data[0]) == {"kind", "subject", "summary", "old", "new", "side", "topic", "label"}
 
 
 def test_invalid_source_raises_located_source_error() -> None:

@@ -178,7 +178,7 @@ def test_every_section_in_order(pages: dict[str, Node], kind: str) -> None:
     assert len(article.find_all("h1")) == 1
     masthead = article.find_all("header", class_="masthead")[0]
     assert masthead.iter().index(masthead.find_all("h1")[0]) > 0
-    assert "Prepared 1 May 2024 · Revision 0123abc" in masthead.text()
+    assert "Revision 1 · Prepared 1 May 2024 · ID 0123abc" in masthead.text()
     for label in ("Date", "Host", "Location", "Format"):
         assert label in [dt_.text() for dt_ in masthead.find_all("dt")]
 
