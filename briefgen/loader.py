@@ -211,7 +211,19 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, display: str) -> Diagnost
     else:
         context = getattr(exc, "context", None)
         message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+        message += _SYNTAX_HINTS.get(problem, "")
     return Diagnostic(display, line, column, Severity.ERROR, "", message)
+
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed here": "; a value containing ': ' must be put in quotes",
+    "mapping values are not allowed in this context": (
+        "; a value containing ': ' must be put in quotes"
+    ),
+    "found character that cannot start any token": (
+        "; a value starting with @, ` or % must be put in quotes"
+    ),
+}
 
 
 def _first_tab(text: str, near_line: int) -> tuple[int, int] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any, TypeVar
@@ -20,22 +21,26 @@ def validate_document(doc: Document, model: type[M]) -> tuple[M | None, list[Dia
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        errors = _without_echoes(model, exc.errors())
+        errors = _without_echoes(model, exc.errors(), doc.data)
         return None, [_diagnostic(doc, model, err) for err in errors]
 
 
-def _without_echoes(model: type[BaseModel], errors: list[Any]) -> list[Any]:
+def _without_echoes(model: type[BaseModel], errors: list[Any], data: Any) -> list[Any]:
     """Drop 'missing field' errors already explained by a misspelt key's did-you-mean."""
     explained: set[Loc] = set()
     for err in errors:
         if err["type"] == "extra_forbidden":
-            loc = _clean_loc(err["loc"])
+            loc = _clean_loc(err["loc"], data)
             parent = model_at(model, loc[:-1])
             guess = difflib.get_close_matches(
                 str(loc[-1]), list(parent.model_fields) if parent else [], n=1, cutoff=0.6
             )
             explained.update((*loc[:-1], g) for g in guess)
-    return [e for e in errors if not (e["type"] == "missing" and _clean_loc(e["loc"]) in explained)]
+    return [
+        e
+        for e in errors
+        if not (e["type"] == "missing" and _clean_loc(e["loc"], data) in explained)
+    ]
 
 
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
@@ -72,16 +77,31 @@ def _unwrap(annotation: Any, *, list_item: bool) -> Any:
     return annotation
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Loc:
-    """Drop pydantic's internal validator names from an error location."""
-    return tuple(
-        p for p in loc if isinstance(p, int) or ("[" not in str(p) and "function" not in str(p))
-    )
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> Loc:
+    """Keep the parts of a pydantic error location that name data; drop validator tags.
+
+    The last part may name a key that is absent (a missing field).
+    """
+    clean: list[str | int] = []
+    for n, part in enumerate(loc):
+        if _has(data, part):
+            data = data[part]
+            clean.append(part)
+        elif n == len(loc) - 1 and isinstance(data, dict) and isinstance(part, str):
+            clean.append(part)
+    return tuple(clean)
+
+
+def _has(data: Any, part: Any) -> bool:
+    """Return True when ``part`` is a key of a mapping or an index of a list in ``data``."""
+    if isinstance(data, dict):
+        return part in data
+    return isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
 
 
 def _diagnostic(doc: Document, model: type[BaseModel], err: Any) -> Diagnostic:
     """Translate one pydantic error into a located diagnostic."""
-    loc = _clean_loc(err["loc"])
+    loc = _clean_loc(err["loc"], doc.data)
     kind = err["type"]
     if kind == "extra_forbidden":
         parent = model_at(model, loc[:-1])
@@ -110,7 +130,7 @@ def _message(doc: Document, loc: Loc, err: Any) -> str:
     if kind == "string_pattern_mismatch":
         return _pattern_message(loc, value)
     if kind.startswith("date") or kind.startswith("datetime"):
-        return f"'{value}' is not a real date; write it as YYYY-MM-DD ({err['msg'].lower()})"
+        return _date_message(value, str(err["msg"]))
     if kind in ("list_type", "tuple_type"):
         return f"expected a list, got {_describe(value)}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -120,6 +140,14 @@ def _message(doc: Document, loc: Loc, err: Any) -> str:
     if kind == "too_short":
         return "needs at least one entry"
     return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _date_message(value: Any, detail: str) -> str:
+    """Explain a bad date: impossible (2019-02-30) or not written as YYYY-MM-DD."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        reason = detail.lower().removeprefix("input should be a valid date or datetime, ")
+        return f"'{value}' is not a real date ({reason})"
+    return f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2019-08-07"
 
 
 def _pattern_message(loc: Loc, value: Any) -> str:

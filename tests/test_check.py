@@ -363,3 +363,23 @@ def test_default_path_is_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(tmp_path / "sources")
     code, output = invoke("check")
     assert code == 2 and "no sources/ folder" in output
+
+
+def test_stray_colon_in_a_value_says_to_quote_it(tmp_path: Path) -> None:
+    text = replace('  title: "Seminar on trade"', "  title: Seminar: on trade")
+    found = only(tmp_path, text)
+    assert found.endswith("a value containing ': ' must be put in quotes")
+    assert "event.yaml:2:17: error: YAML syntax error" in found
+
+
+def test_date_not_written_as_iso(tmp_path: Path) -> None:
+    found = only(tmp_path, replace("date: 2019-08-07", "date: 2019-08-7"))
+    assert found.endswith(
+        "event.date: '2019-08-7' is not a date; write it as YYYY-MM-DD, e.g. 2019-08-07"
+    )
+
+
+def test_unknown_key_with_brackets_is_located(tmp_path: Path) -> None:
+    text = replace("quotes:", "q[uotes:")
+    found = diagnostics(tmp_path, text)
+    assert any("q[uotes: unknown field 'q[uotes' (did you mean 'quotes'?)" in f for f in found)
