@@ -59,7 +59,8 @@ def load_source(
         return None, exc.diagnostics
     briefing, diagnostics = validate_document(document, Briefing)
     diagnostics += check_document(document, root, path.stem)
-    verdicts = verify_briefing(briefing, root) if briefing and not diagnostics else []
+    broken = any(d.severity is Severity.ERROR for d in diagnostics)
+    verdicts = verify_briefing(briefing, root) if briefing and not broken else []
     diagnostics += [d for n, v in enumerate(verdicts) if (d := _verdict_diagnostic(document, n, v))]
     diagnostics = sorted({d.promoted() if strict else d for d in diagnostics})
     if briefing is None or any(d.severity is Severity.ERROR for d in diagnostics):

@@ -383,3 +383,11 @@ def test_unknown_key_with_brackets_is_located(tmp_path: Path) -> None:
     text = replace("quotes:", "q[uotes:")
     found = diagnostics(tmp_path, text)
     assert any("q[uotes: unknown field 'q[uotes' (did you mean 'quotes'?)" in f for f in found)
+
+
+def test_quotes_are_verified_even_when_there_are_warnings(tmp_path: Path) -> None:
+    text = replace('    summary: "Calm words."', '    summary: ""')
+    text = replace("some soul-searching is in order", "nothing of the kind", text)
+    found = diagnostics(tmp_path, text)
+    assert any("warning: sides[0].summary: empty summary" in f for f in found)
+    assert any("error: quotes[0].text: not found in the source" in f for f in found)
