@@ -6,19 +6,37 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import threading
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-from .check import LoadedSource, check_paths, load_sources
+from .check import LoadedSource, check_paths, load_source
 from .config import Config, load_config
 from .errors import Diagnostic, RenderError, Severity, SourceError, UsageError
+from .loader import Document
+from .manifest import (
+    MANIFEST,
+    PAGES,
+    PDFS,
+    Entry,
+    Made,
+    Manifest,
+    cache_bytes,
+    cache_name,
+    cached_warnings,
+    read_manifest,
+    restore,
+)
 from .pdf import PdfJob, PdfOutput, render_pdfs, source_date
+from .progress import Reporter, Summary
 from .render import BriefingMeta, Renderer, builtin_templates
-from .revisions import Revision, Step, advance, since_git
-from .workspace import CONFIG_NAME, SOURCES_DIR, find_root, inside, source_files
+from .revisions import STATE_DIR, Revision, Step, advance, since_git
+from .site import index_search, site_files
+from .workspace import CONFIG_NAME, SOURCES_DIR, display_path, find_root, inside, source_files
 from .writer import OutputWriter
 
 logger = logging.getLogger(__name__)
@@ -29,13 +47,15 @@ OUTPUT_DIR = "output"
 
 @dataclass
 class BuildResult:
-    """What a build did: the briefings built, the files written, and what to warn about."""
+    """What a build did: the briefings built or left unchanged, the files written, warnings."""
 
     output: Path
     built: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     elapsed: float = 0.0
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,34 +81,128 @@ def build(
     workers: int | None = None,
     pdf_timeout: float = PDF_TIMEOUT,
     since: str | None = None,
+    force: bool = False,
+    reporter: Reporter | None = None,
 ) -> BuildResult:
     """Build the briefings of ``paths`` (files or folders) into ``output``; never prints.
 
-    Nothing is written unless every source loads and every page and PDF renders.
+    Nothing is written unless every source loads and every page and PDF renders. Work
+    whose inputs are unchanged since the last build into ``output`` is skipped, unless
+    ``force``. Progress goes to ``reporter`` (default: a silent one).
     """
     started = time.monotonic()
+    reporter = reporter or Reporter()
     files = source_files(paths)
     if not files:
         raise UsageError(f"no source files in {', '.join(str(p) for p in paths)}")
     root = find_root(files[0])
-    config = load_config(root)
-    sources = load_sources(files, strict=strict)
-    check_unique_slugs(sources)
-    ws = workspace(root, config, output, pdf)
-    steps = {s.slug: revision_step(s, ws, since) for s in sources}
-    metas = {s.slug: briefing_meta(s, ws, steps[s.slug].revision) for s in sources}
-    result = BuildResult(ws.out_dir, [s.slug for s in sources])
-    result.warnings += [d for s in sources for d in s.warnings]
-    writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
-    for step in steps.values():
-        for relative, data in step.files.items():
-            writer.stage(relative, data)
-    stage_pages(writer, ws, sources, metas, result)
-    stage_pdfs(writer, ws, sources, metas, result, workers, pdf_timeout)
-    result.written = writer.commit()
+    ws = workspace(root, load_config(root), output, pdf)
+    result = BuildResult(ws.out_dir)
+    options = Options(strict, workers, pdf_timeout, since, force)
+    try:
+        writer = stage_build(ws, files, options, result, reporter)
+        reporter.stage("Writing", 1)
+        result.written = writer.commit()
+        result.written += index_search(ws, result)  # site search (briefgen/site.py)
+    except BaseException as exc:
+        failed = len(failures(exc, result))
+        reporter.finished(Summary(0, len(result.unchanged), failed, time.monotonic() - started))
+        raise
     result.elapsed = time.monotonic() - started
-    logger.info("built %d briefings in %.1f s", len(sources), result.elapsed)
+    reporter.finished(Summary(len(result.built), len(result.unchanged), 0, result.elapsed))
+    logger.info("built %d briefings in %.1f s", len(result.built), result.elapsed)
     return result
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to build, beyond where from and where to."""
+
+    strict: bool = False
+    workers: int | None = None
+    pdf_timeout: float = PDF_TIMEOUT
+    since: str | None = None
+    force: bool = False
+
+
+@dataclass
+class Item:
+    """One briefing of this build: its file, what the manifest remembers, what to make now."""
+
+    path: Path
+    raw: bytes | None
+    entry: Entry | None
+    key: str = ""
+    todo: frozenset[str] = frozenset()
+    has_pdf: bool = False
+    source: LoadedSource | None = None
+    meta: BriefingMeta | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+    made: dict[str, Made] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        """Return the briefing's name (its file name)."""
+        return self.path.stem
+
+
+def stage_build(
+    ws: Workspace, files: list[Path], options: Options, result: BuildResult, reporter: Reporter
+) -> OutputWriter:
+    """Plan, load, render and stage everything this build makes; return the writer."""
+    check_unique_slugs(files)
+    manifest = read_manifest(ws.out_dir)
+    items = [plan(path, ws, manifest, options) for path in files]
+    tally(items, result)
+    load_items(items, options.strict, reporter, result)
+    writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
+    for item in items:
+        if item.source is not None:
+            prepare(item, ws, options, writer)
+    tally(items, result)
+    site = stage_outputs(writer, ws, items, manifest, options, result, reporter)
+    updated = Manifest({**manifest.briefings, **entries(items)}, site).dumps()
+    if updated != _read_or_none(ws.out_dir / MANIFEST):
+        writer.stage(MANIFEST, updated)  # last: committed after the outputs it describes
+    return writer
+
+
+def tally(items: Sequence[Item], result: BuildResult) -> None:
+    """Count the briefings with work to do and those unchanged; gather their warnings."""
+    result.built = [item.slug for item in items if item.todo]
+    result.unchanged = [item.slug for item in items if not item.todo]
+    result.warnings = [d for item in items for d in item.warnings]
+
+
+def stage_outputs(
+    writer: OutputWriter,
+    ws: Workspace,
+    items: Sequence[Item],
+    manifest: Manifest,
+    options: Options,
+    result: BuildResult,
+    reporter: Reporter,
+) -> Made | None:
+    """Render and stage the out-of-date pages, PDFs and site pages; return the site's record.
+
+    The PDFs render in worker processes while this one renders the web pages.
+    """
+    pdfs = start_pdfs(ws, items, options, reporter)
+    try:
+        stage_pages(writer, ws, items, reporter)
+        site = stage_site(writer, ws, items, manifest, result, options.force, reporter)
+    except Exception:
+        pdfs.join()  # a failed build leaves no worker rendering behind it
+        raise
+    stage_pdfs(writer, pdfs, result, reporter)
+    return site
+
+
+def failures(exc: BaseException, result: BuildResult) -> list[str]:
+    """Name the briefings a failed build failed on (every one it was building, if unsure)."""
+    if result.failed or not isinstance(exc, SourceError):
+        return result.failed or result.built
+    return sorted({d.path for d in exc.diagnostics if d.severity is Severity.ERROR})
 
 
 def workspace(root: Path, config: Config, output: Path | None, pdf: bool | None) -> Workspace:
@@ -107,17 +221,128 @@ def workspace(root: Path, config: Config, output: Path | None, pdf: bool | None)
     )
 
 
-def check_unique_slugs(sources: Sequence[LoadedSource]) -> None:
+def check_unique_slugs(files: Sequence[Path]) -> None:
     """Two sources with the same file name would write the same output folder."""
-    seen: dict[str, LoadedSource] = {}
+    seen: dict[str, Path] = {}
     problems = []
-    for source in sources:
-        other = seen.setdefault(source.slug, source)
-        if other is not source:
-            message = f"'{source.slug}' is also the name of {other.display}; rename one"
-            problems.append(Diagnostic(source.display, 1, 1, Severity.ERROR, "", message))
+    for path in files:
+        other = seen.setdefault(path.stem, path)
+        if other is not path:
+            message = f"'{path.stem}' is also the name of {display_path(other)}; rename one"
+            problems.append(Diagnostic(display_path(path), 1, 1, Severity.ERROR, "", message))
     if problems:
         raise SourceError(problems)
+
+
+def plan(path: Path, ws: Workspace, manifest: Manifest, options: Options) -> Item:
+    """Decide from the manifest, without loading the source, which of its outputs to make."""
+    item = Item(path, _read_or_none(path), manifest.briefings.get(path.stem))
+    entry = item.entry
+    if item.raw is None or entry is None or options.force or options.since is not None:
+        item.todo = wanted(ws)
+        return item
+    record = _read_or_none(ws.out_dir / record_name(item.slug))
+    item.key = input_key(ws, path, item.raw, entry.evidence, record, options.since)
+    decide(item, ws, options)
+    warnings = cached_warnings(ws.out_dir, path, item.key) if entry.warnings else []
+    if warnings is None or (options.strict and warnings):
+        item.todo = wanted(ws)  # load it: to say its warnings again, or fail on them
+    elif not item.todo:
+        item.warnings = warnings
+        item.meta = BriefingMeta(entry.revision, entry.prepared, item.has_pdf, entry.version)
+    return item
+
+
+def wanted(ws: Workspace) -> frozenset[str]:
+    """Return the groups of outputs this build makes for each briefing."""
+    return frozenset([PAGES] * ws.config.outputs.html + [PDFS] * ws.pdf)
+
+
+def decide(item: Item, ws: Workspace, options: Options) -> None:
+    """Set which groups of an item's outputs are out of date, and whether its pages link a PDF.
+
+    A build without PDFs still links a PDF that is current: one made from the same inputs.
+    """
+    entry = item.entry
+    if entry is None or options.force or options.since is not None:
+        item.has_pdf, item.todo = ws.pdf, wanted(ws)
+        return
+    item.has_pdf = ws.pdf or entry.current(PDFS, group_key(item.key, PDFS), ws.out_dir)
+    item.todo = frozenset(
+        group
+        for group in wanted(ws)
+        if not entry.current(group, group_key(item.key, group, item.has_pdf), ws.out_dir)
+    )
+
+
+def load_items(
+    items: Sequence[Item], strict: bool, reporter: Reporter, result: BuildResult
+) -> None:
+    """Load and check every source that has work to do; SourceError listing all problems."""
+    todo = [item for item in items if item.todo]
+    reporter.stage("Checking sources", len(todo))
+    diagnostics: list[Diagnostic] = []
+    for item in todo:
+        source, found = load_source(item.path, strict=strict)
+        item.source = lightened(source) if source is not None else None
+        diagnostics += found
+        reporter.advance()
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        result.failed = sorted({item.slug for item in todo if item.source is None})
+        raise SourceError(diagnostics)
+
+
+def lightened(source: LoadedSource) -> LoadedSource:
+    """Keep only the top mark of a checked source's document: all of them weigh 0.3 MB each."""
+    top = source.document.mark(())
+    return replace(source, document=Document(source.display, marks={(): top}))
+
+
+def prepare(item: Item, ws: Workspace, options: Options, writer: OutputWriter) -> None:
+    """Number a loaded briefing's revision, key it, and stage its revision record and cache."""
+    source = item.source
+    assert source is not None
+    step = revision_step(source, ws, options.since)
+    for relative, data in step.files.items():
+        writer.stage(relative, data)
+    record = step.files.get(record_name(item.slug)) or _read_or_none(
+        ws.out_dir / record_name(item.slug)
+    )
+    item.key = input_key(ws, item.path, source.raw, evidence_files(source), record, options.since)
+    decide(item, ws, options)
+    item.meta = briefing_meta(source, ws, step.revision, item.has_pdf)
+    item.warnings = source.warnings
+    writer.stage(cache_name(item.slug), cache_bytes(source, item.key))
+
+
+def entries(items: Sequence[Item]) -> dict[str, Entry]:
+    """Return the manifest entries of the briefings this build loaded."""
+    return {
+        item.slug: Entry(
+            key=item.key,
+            revision=item.meta.revision,
+            prepared=item.meta.prepared,
+            version=item.meta.version,
+            evidence=tuple(evidence_files(item.source)),
+            warnings=len(item.source.warnings),
+            made={**(item.entry.made if item.entry else {}), **item.made},
+        )
+        for item in items
+        if item.source is not None and item.meta is not None
+    }
+
+
+def record_name(slug: str) -> str:
+    """Return the output-relative path of a briefing's revision record."""
+    return f"{STATE_DIR}/{slug}.json"
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    """Read a file; None if it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _feed(digest: hashlib._Hash, label: str, data: bytes) -> None:
@@ -147,22 +372,75 @@ def _label(path: Path, root: Path) -> str:
 
 def revision(source: LoadedSource, shared: bytes) -> str:
     """Return a short hash of everything this briefing's output is made from."""
-    digest = hashlib.sha256(shared)
-    _feed(digest, "source", source.raw)
-    for item in source.briefing.sources:
-        if item.file:
-            target = inside(source.root, item.file)
-            data = target.read_bytes() if target is not None and target.is_file() else b""
-            _feed(digest, f"evidence:{item.file}", data)
+    digest = content_digest(source.root, source.raw, evidence_files(source), shared)
     return digest.hexdigest()[:12]
 
 
+def evidence_files(source: LoadedSource) -> list[str]:
+    """Return the workspace paths of the evidence files a source cites, in order."""
+    return [item.file for item in source.briefing.sources if item.file]
+
+
+def content_digest(root: Path, raw: bytes, evidence: Sequence[str], shared: bytes) -> Any:
+    """Hash a source's bytes and its evidence files' on top of what every briefing shares."""
+    digest = hashlib.sha256(shared)
+    _feed(digest, "source", raw)
+    for file in evidence:
+        target = inside(root, file)
+        data = target.read_bytes() if target is not None and target.is_file() else b""
+        _feed(digest, f"evidence:{file}", data)
+    return digest
+
+
+def input_key(
+    ws: Workspace,
+    path: Path,
+    raw: bytes,
+    evidence: Sequence[str],
+    record: bytes | None,
+    since: str | None,
+) -> str:
+    """Key everything a briefing's outputs are made from.
+
+    That is what ``revision()`` hashes (source, evidence, templates, configuration, briefgen
+    version), plus the revision record the page shows, the pinned date and ``since``.
+    """
+    digest = content_digest(find_root(path), raw, evidence, ws.template_digest)
+    _feed(digest, "record" if record is not None else "no record", record or b"")
+    _feed(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
+    _feed(digest, "since", (since or "").encode())
+    return str(digest.hexdigest())
+
+
+def group_key(key: str, group: str, has_pdf: bool = True) -> str:
+    """Key one group of a briefing's outputs: its pages also depend on whether a PDF is linked."""
+    linked = str(has_pdf) if group == PAGES else ""
+    return hashlib.sha256(f"{key}\0{group}\0{linked}".encode()).hexdigest()
+
+
+def site_key(ws: Workspace, listed: Sequence[Item]) -> str:
+    """Key the site-wide pages: every listed briefing's revision and metadata, the templates."""
+    digest = hashlib.sha256(ws.template_digest)
+    _feed(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
+    for item in sorted(listed, key=lambda i: i.slug):
+        meta = item.meta
+        assert meta is not None
+        version = meta.version
+        fields = (item.slug, meta.revision, meta.prepared, meta.has_pdf, version.number)
+        _feed(digest, "entry", repr((*fields, version.updated, version.since)).encode())
+    return digest.hexdigest()
+
+
 def briefing_meta(
-    source: LoadedSource, ws: Workspace, version: Revision | None = None
+    source: LoadedSource,
+    ws: Workspace,
+    version: Revision | None = None,
+    has_pdf: bool | None = None,
 ) -> BriefingMeta:
     """Return the content hash, date and revision this build gives a briefing."""
     digest = revision(source, ws.template_digest)
-    return BriefingMeta(digest, ws.when.date(), ws.pdf, version or Revision())
+    linked = ws.pdf if has_pdf is None else has_pdf
+    return BriefingMeta(digest, ws.when.date(), linked, version or Revision())
 
 
 def revision_step(source: LoadedSource, ws: Workspace, since: str | None) -> Step:
@@ -174,62 +452,119 @@ def revision_step(source: LoadedSource, ws: Workspace, since: str | None) -> Ste
 
 
 def stage_pages(
+    writer: OutputWriter, ws: Workspace, items: Sequence[Item], reporter: Reporter
+) -> None:
+    """Render and stage the web pages of each briefing whose pages are out of date."""
+    todo = [item for item in items if PAGES in item.todo]
+    reporter.stage("Rendering pages", len(todo))
+    for item in todo:
+        assert item.source is not None and item.meta is not None
+        pages = briefing_pages(ws, item.source, item.meta)
+        for relative, page in pages.items():
+            writer.stage(relative, page.encode("utf-8"))
+        item.made[PAGES] = Made(group_key(item.key, PAGES, item.has_pdf), tuple(pages))
+        reporter.advance()
+
+
+def stage_site(
     writer: OutputWriter,
     ws: Workspace,
-    sources: Sequence[LoadedSource],
-    metas: Mapping[str, BriefingMeta],
+    items: Sequence[Item],
+    manifest: Manifest,
     result: BuildResult,
-) -> None:
-    """Render and stage each briefing's web page, the assets and the site index."""
+    force: bool,
+    reporter: Reporter,
+) -> Made | None:
+    """Render and stage the assets and site-wide pages, unless their inputs are unchanged."""
     if not ws.config.outputs.html:
-        return
-    for source in sources:
-        for relative, page in briefing_pages(ws, source, metas[source.slug]).items():
-            writer.stage(relative, page.encode("utf-8"))
-    for name, data in ws.renderer.assets().items():
-        writer.stage(f"assets/{name}", data)
-    entries, warnings = index_entries(ws, sources, metas)
+        return manifest.site
+    listed, warnings = index_entries(ws, items, manifest)
     result.warnings += warnings
-    for relative, data in site_pages(ws, entries).items():
-        writer.stage(relative, data)
+    key = site_key(ws, listed)
+    if not force and manifest.site is not None and manifest.site.current(key, ws.out_dir):
+        return manifest.site
+    reporter.stage("Rendering site pages", 1)
+    entries = [(loaded(item, ws), item.meta) for item in listed]
+    files = {f"assets/{name}": data for name, data in ws.renderer.assets().items()}
+    files |= site_pages(ws, [(source, meta) for source, meta in entries if meta is not None])
+    for relative, data in files.items():
+        if data != _read_or_none(ws.out_dir / relative):  # one edit changes few site pages
+            writer.stage(relative, data)
+    reporter.advance()
+    return Made(key, tuple(files))
+
+
+def loaded(item: Item, ws: Workspace) -> LoadedSource:
+    """Return an item's source: as loaded, else from its cache, else loaded now."""
+    if item.source is None and item.raw is not None:
+        item.source = restore(ws.out_dir, item.path, item.raw, item.key)
+    if item.source is None:
+        item.source, diagnostics = load_source(item.path)
+        if item.source is None:
+            raise SourceError(diagnostics)
+    return item.source
 
 
 def briefing_pages(ws: Workspace, source: LoadedSource, meta: BriefingMeta) -> dict[str, str]:
-    """Render the web pages made from one source, by output path."""
-    return {f"{source.slug}/index.html": ws.renderer.briefing_page(source, meta)}
+    """Render the web pages made from one source, by output path.
+
+    The briefing, its transcript (if it has one) and the text of each source with a file.
+    """
+    slug = source.slug
+    pages = {f"{slug}/index.html": ws.renderer.briefing_page(source, meta)}
+    if source.briefing.transcript:
+        pages[f"{slug}/transcript.html"] = ws.renderer.transcript_page(source, meta)
+    for relative, page in ws.renderer.evidence_pages(source, meta).items():
+        pages[f"{slug}/{relative}"] = page
+    return pages
 
 
 def site_pages(ws: Workspace, entries: list[tuple[LoadedSource, BriefingMeta]]) -> dict[str, bytes]:
     """Render the pages that gather every briefing in the output, by output path."""
-    return {"index.html": ws.renderer.index_page(entries).encode("utf-8")}
+    return site_files(ws.renderer, entries)
 
 
 def index_entries(
-    ws: Workspace, sources: Sequence[LoadedSource], metas: Mapping[str, BriefingMeta]
-) -> tuple[list[tuple[LoadedSource, BriefingMeta]], list[Diagnostic]]:
+    ws: Workspace, items: Sequence[Item], manifest: Manifest
+) -> tuple[list[Item], list[Diagnostic]]:
     """List every briefing in the output: those built now, and those built before.
 
     A briefing built before is listed when its page is in the output and its source (in
     the workspace's sources/ folder) still loads. One whose source now has errors is left
     off with a warning: the index cannot describe a briefing from a source it cannot read,
-    and failing would make one broken file block building every other.
+    and failing would make one broken file block building every other. A source the
+    manifest shows unchanged since its page was made is not loaded again.
     """
-    entries = [(s, metas[s.slug]) for s in sources]
-    slugs = {s.slug for s in sources}
-    paths = {s.path.resolve() for s in sources}
-    others = [f for f in source_files([ws.root / SOURCES_DIR]) if f.resolve() not in paths]
-    report = check_paths(others)
-    for source in report.sources:
-        page = ws.out_dir / source.slug / "index.html"
-        if source.slug not in slugs and page.is_file():
-            entries.append((source, previous_meta(source, ws, page)))
-    loaded = {s.path for s in report.sources}
-    warnings = [
-        _left_off(path, report.errors, ws)
-        for path in others
-        if path not in loaded and (ws.out_dir / path.stem / "index.html").is_file()
+    slugs = {item.slug for item in items}
+    paths = {item.path.resolve() for item in items}
+    others = [
+        f
+        for f in source_files([ws.root / SOURCES_DIR])
+        if f.resolve() not in paths
+        and f.stem not in slugs
+        and (ws.out_dir / f.stem / "index.html").is_file()
     ]
-    return entries, warnings
+    known = {path: previous_item(path, ws, manifest) for path in others}
+    report = check_paths([path for path, item in known.items() if item is None])
+    for source in report.sources:
+        meta = previous_meta(source, ws, ws.out_dir / source.slug / "index.html")
+        known[source.path] = Item(source.path, source.raw, None, source=source, meta=meta)
+    warnings = [_left_off(path, report.errors, ws) for path in others if known[path] is None]
+    return [*items, *(item for item in known.values() if item is not None)], warnings
+
+
+def previous_item(path: Path, ws: Workspace, manifest: Manifest) -> Item | None:
+    """Describe a briefing built earlier from the manifest, if its inputs are unchanged."""
+    entry, raw = manifest.briefings.get(path.stem), _read_or_none(path)
+    if entry is None or raw is None:
+        return None
+    record = _read_or_none(ws.out_dir / record_name(path.stem))
+    key = input_key(ws, path, raw, entry.evidence, record, None)
+    if key != entry.key:
+        return None
+    has_pdf = (ws.out_dir / path.stem / f"{path.stem}.pdf").is_file()
+    meta = BriefingMeta(entry.revision, entry.prepared, has_pdf, entry.version)
+    return Item(path, raw, entry, key, meta=meta)
 
 
 def previous_meta(source: LoadedSource, ws: Workspace, page: Path) -> BriefingMeta:
@@ -250,39 +585,104 @@ def _left_off(path: Path, errors: Sequence[Diagnostic], ws: Workspace) -> Diagno
     return Diagnostic(*where, Severity.WARNING, "", message)
 
 
-def stage_pdfs(
-    writer: OutputWriter,
-    ws: Workspace,
-    sources: Sequence[LoadedSource],
-    metas: Mapping[str, BriefingMeta],
-    result: BuildResult,
-    workers: int | None,
-    timeout: float,
-) -> None:
-    """Render every PDF in worker processes and stage them; RenderError if any failed."""
-    if not ws.pdf:
-        return
-    planned = [
-        (source, relative, job)
-        for source in sources
-        for relative, job in briefing_pdfs(ws, source, metas[source.slug], timeout).items()
-    ]
-    count = workers or min(len(planned), os.cpu_count() or 1)
-    outputs = render_pdfs([job for _, _, job in planned], count)
-    failures = [o for o in outputs if isinstance(o, RenderError)]
-    if failures:
-        raise RenderError("\n".join(str(f) for f in failures))
-    for (source, relative, _), output in zip(planned, outputs, strict=True):
-        assert isinstance(output, PdfOutput)
-        result.warnings += refusals(source, output)
+@dataclass
+class PdfRun:
+    """PDFs rendering in worker processes, watched from a thread while the pages render."""
+
+    planned: list[tuple[Item, str, PdfJob]]
+    workers: int
+    outputs: list[PdfOutput | RenderError] = field(default_factory=list)
+    error: BaseException | None = None
+    thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the workers (if there is anything to render)."""
+        if self.planned:
+            self.thread = threading.Thread(target=self._render, name="briefgen-pdfs", daemon=True)
+            self.thread.start()
+
+    def _render(self) -> None:
+        """Render every job; keep an unexpected error for the build's thread."""
+        try:
+            self.outputs = render_pdfs([job for _, _, job in self.planned], self.workers)
+        except BaseException as exc:  # raised again by wait()
+            self.error = exc
+
+    def join(self) -> None:
+        """Wait until every worker has finished."""
+        if self.thread is not None:
+            self.thread.join()
+
+    def wait(self) -> list[PdfOutput | RenderError]:
+        """Wait for the PDFs; return one output or error per job."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.outputs
+
+
+def start_pdfs(
+    ws: Workspace, items: Sequence[Item], options: Options, reporter: Reporter
+) -> PdfRun:
+    """Render the print HTML of every out-of-date PDF, and start rendering the PDFs."""
+    todo = [item for item in items if PDFS in item.todo]
+    reporter.stage("Preparing PDFs", len(todo))
+    planned: list[tuple[Item, str, PdfJob]] = []
+    for item in todo:
+        assert item.source is not None and item.meta is not None
+        jobs = briefing_pdfs(ws, item.source, item.meta, options.pdf_timeout)
+        planned += [(item, relative, job) for relative, job in jobs.items()]
+        item.made[PDFS] = Made(group_key(item.key, PDFS), tuple(jobs))
+        reporter.advance()
+    run = PdfRun(planned, min(options.workers or cpu_count(), len(planned)))
+    run.start()
+    return run
+
+
+def stage_pdfs(writer: OutputWriter, pdfs: PdfRun, result: BuildResult, reporter: Reporter) -> None:
+    """Wait for the PDFs and stage them; RenderError naming every one that failed."""
+    count = len(pdfs.planned)
+    reporter.stage(f"Rendering {count} PDFs in {pdfs.workers} processes", None if count else 0)
+    outputs = pdfs.wait()
+    done = zip(pdfs.planned, outputs, strict=True)
+    failed = [(item, out) for (item, _, _), out in done if isinstance(out, RenderError)]
+    if failed:
+        result.failed = sorted({item.slug for item, _ in failed})
+        raise RenderError("\n".join(str(error) for _, error in failed))
+    for (item, relative, _), output in zip(pdfs.planned, outputs, strict=True):
+        assert isinstance(output, PdfOutput) and item.source is not None
+        result.warnings += refusals(item.source, output)
         writer.stage(relative, output.data)
+
+
+def cpu_count() -> int:
+    """Return the number of CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def briefing_pdfs(
     ws: Workspace, source: LoadedSource, meta: BriefingMeta, timeout: float
 ) -> dict[str, PdfJob]:
-    """Describe the PDFs made from one source, by output path."""
-    return {f"{source.slug}/{source.slug}.pdf": pdf_job(source, meta, ws, timeout)}
+    """Describe the PDFs made from one source, by output path: the briefing, the transcript."""
+    from dataclasses import replace
+
+    slug = source.slug
+    checked = ws.renderer.briefing_print(source, meta)
+    jobs = {f"{slug}/{slug}.pdf": replace(pdf_job(source, meta, ws, timeout), html=checked)}
+    if source.briefing.transcript:
+        identifier = hashlib.sha256(f"{slug}:transcript:{meta.revision}".encode()).hexdigest()
+        jobs[f"{slug}/{slug}-transcript.pdf"] = PdfJob(
+            slug=f"{slug}-transcript",
+            html=ws.renderer.transcript_print(source, meta),
+            root=ws.root,
+            created=ws.when,
+            identifier=identifier[:32].encode("ascii"),
+            timeout=timeout,
+        )
+    return jobs
 
 
 def pdf_job(source: LoadedSource, meta: BriefingMeta, ws: Workspace, timeout: float) -> PdfJob:

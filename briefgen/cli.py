@@ -149,10 +149,13 @@ def _plural(count: int, noun: str) -> str:
 )
 @click.option("--pdf/--no-pdf", default=None, help="Build PDFs too (default: from briefgen.yaml).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="PDFs rendered at once.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="PDFs rendered at once (default: CPUs)."
+)
 @click.option(
     "--since", metavar="REV", help="List changes since git revision REV in each briefing."
 )
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 def build(
     paths: tuple[Path, ...],
     output: Path | None,
@@ -160,20 +163,61 @@ def build(
     strict: bool,
     jobs: int | None,
     since: str | None,
+    force: bool,
 ) -> None:
-    """Render each source into a briefing: a web page and a PDF."""
+    """Render each source into a briefing: a web page and a PDF (skipping what is unchanged)."""
     from .build import build as run_build
+    from .progress import reporter_for
+
+    reporter = reporter_for(sys.stderr)
+    try:
+        with _reported():
+            result = run_build(
+                _default_paths(paths),
+                output,
+                pdf=pdf,
+                strict=strict,
+                workers=jobs,
+                since=since,
+                force=force,
+                reporter=reporter,
+            )
+        _echo_diagnostics(result.warnings)
+    finally:  # also when the build failed: how many briefings it failed on
+        if reporter.summary is not None:
+            click.echo(reporter.summary.line(), err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=_PATHS)
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output/ in the workspace).",
+)
+@click.option("--pdf", is_flag=True, help="Rebuild PDFs too, in the background, once edits pause.")
+def serve(paths: tuple[Path, ...], port: int, output: Path | None, pdf: bool) -> None:
+    """Build, serve on 127.0.0.1 and rebuild on every edit; open pages reload themselves."""
+    from .server import Preview
 
     with _reported():
-        result = run_build(
-            _default_paths(paths), output, pdf=pdf, strict=strict, workers=jobs, since=since
+        preview = Preview(
+            _default_paths(paths),
+            port=port,
+            output=output,
+            pdf=pdf,
+            report=lambda outcome: click.echo(outcome.text()),
         )
-    _echo_diagnostics(result.warnings)
-    click.echo(
-        f"built {_plural(len(result.built), 'briefing')} into {result.output} "
-        f"({_plural(len(result.written), 'file')} written, {result.elapsed:.1f} s)",
-        err=True,
-    )
+        preview.run(lambda url: click.echo(f"Serving {url} — Ctrl-C to stop"))
 
 
 @main.command()

@@ -247,9 +247,9 @@ def _bullets(name: str, label: str, old: list[str], new: list[str]) -> list[Chan
         return []
     clauses = [f'added "{_plain(t)}"' for t in (after - before).elements()]
     clauses += [f'removed "{_plain(t)}"' for t in (before - after).elements()]
-    joined = ("\n".join(map(_plain, items)) or None for items in (old, new))
+    was, now = ("\n".join(map(_plain, items)) or None for items in (old, new))
     summary = f"{label}: {'; '.join(clauses)}."
-    return [Change(f"{name}-changed", name, summary, *joined)]
+    return [Change(f"{name}-changed", name, summary, was, now)]
 
 
 def _list_changes(old: Briefing, new: Briefing, names: _Names) -> list[Change]:

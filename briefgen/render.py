@@ -157,6 +157,29 @@ def briefing_context(source: LoadedSource, meta: BriefingMeta) -> dict[str, Any]
     }
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and source checksum.
+
+    Every build makes a new Renderer; without this, the preview server recompiled every
+    template on each save. An edited template has a new checksum, so it is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill the bucket from memory, if this template was compiled before."""
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Remember a freshly compiled template."""
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+
+
 class Renderer:
     """Renders briefings and the index from templates along one search path."""
 
@@ -173,18 +196,24 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=_BYTECODE,
         )
         self.env.filters.update(_filters(config))
         self.logo_name = self._logo_name()
         self.env.globals.update(config=config, generator=generator(), logo=self.logo_name)
 
     def briefing_page(self, source: LoadedSource, meta: BriefingMeta) -> str:
-        """Render the web page of a briefing (output/<slug>/index.html)."""
-        return self.render("briefing.html", briefing_context(source, meta), for_print=False)
+        """Render a briefing's web page, each quote's verification linked to its words."""
+        from .transcript import check_context  # transcript.py imports this module
+
+        context = briefing_context(source, meta) | check_context(source)
+        return self.render("briefing.html", context, for_print=False)
 
     def briefing_print(self, source: LoadedSource, meta: BriefingMeta) -> str:
         """Render the self-contained HTML that WeasyPrint turns into the PDF."""
-        return self.print_page("print.html", briefing_context(source, meta))
+        from .transcript import check_context
+
+        return self.print_page("print.html", briefing_context(source, meta) | check_context(source))
 
     def print_page(self, name: str, context: dict[str, Any]) -> str:
         """Render a template for WeasyPrint: print CSS inlined, the logo as a data: URI."""
@@ -255,6 +284,34 @@ class Renderer:
             return None
         encoded = base64.b64encode(_read(logo)).decode("ascii")
         return f"data:{_MIME[logo.suffix.lower()]};base64,{encoded}"
+
+    def asset(self, name: str) -> bytes:
+        """Return an asset found along the search path (templates/assets/<name>)."""
+        return _read(self._asset_path(name))
+
+    def transcript_page(self, source: LoadedSource, meta: BriefingMeta) -> str:
+        """Render output/<slug>/transcript.html: every turn, the quoted words marked."""
+        from .transcript import transcript_context
+
+        context = briefing_context(source, meta) | transcript_context(source, for_print=False)
+        return self.render("transcript.html", context, for_print=False)
+
+    def transcript_print(self, source: LoadedSource, meta: BriefingMeta) -> str:
+        """Render the print HTML of the transcript PDF."""
+        from .transcript import transcript_context
+
+        context = briefing_context(source, meta) | transcript_context(source, for_print=True)
+        return self.print_page("transcript_print.html", context)
+
+    def evidence_pages(self, source: LoadedSource, meta: BriefingMeta) -> dict[str, str]:
+        """Render each source text as sources/<id>.html (by path in the briefing's folder)."""
+        from .transcript import evidence_context, evidence_texts
+
+        pages = {}
+        for evidence in evidence_texts(source):
+            context = briefing_context(source, meta) | evidence_context(source, evidence)
+            pages[evidence.href] = self.render("evidence.html", context, for_print=False)
+        return pages
 
 
 def _read(path: Path) -> bytes:

@@ -83,23 +83,43 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Buil
         yield root, result
 
 
+TOPICS = (
+    "bilateral-trust",
+    "export-controls",
+    "forced-labor-rulings",
+    "trilateral-security",
+    "us-role",
+)
+
+
 def test_build_writes_pages_pdf_assets_and_index(built: tuple[Path, BuildResult]) -> None:
     root, result = built
     out = root / "output"
     expected = {
         "index.html",
+        "feed.xml",
         "assets/briefgen.css",
+        "assets/search.js",
         f"{SAMPLE}/index.html",
         f"{SAMPLE}/{SAMPLE}.pdf",
-        f".briefgen/revisions/{SAMPLE}.json",
-        f".briefgen/revisions/{SAMPLE}/1.yaml",
+        f"{SAMPLE}/sources/korea-herald-2019-08-08.html",
+        "sides/index.html",
+        "speakers/index.html",
+        "topics/index.html",
+        *(f"sides/{s}.html" for s in ("analysts", "japan", "south-korea", "united-states")),
+        *(f"speakers/{s}.html" for s in ("knapper", "moon", "snyder", "tatsumi")),
+        *(f"topics/{t}.html" for t in TOPICS),
     }
-    assert set(snapshot(out)) == expected
+    files = set(snapshot(out))
+    site = {f for f in files if not f.startswith((".briefgen/", "pagefind/"))}
+    assert site == expected
+    assert {f".briefgen/revisions/{SAMPLE}.json", ".briefgen/manifest.json"} <= files
+    assert "pagefind/pagefind.js" in files
     assert result.built == [SAMPLE]
-    assert sorted(result.written) == sorted(out / name for name in expected)
+    assert set(expected) <= {p.relative_to(out).as_posix() for p in result.written}
     assert result.output == out
     assert result.elapsed > 0
-    assert all(p.stat().st_mtime == EPOCH for p in result.written)
+    assert all(p.stat().st_mtime == EPOCH for p in result.written if p.is_relative_to(out / SAMPLE))
     page = (out / SAMPLE / "index.html").read_text()
     assert f'href="{SAMPLE}.pdf"' in page
     assert '<time datetime="2019-08-07">' in page

@@ -1,0 +1,233 @@
+"""The build's memory: what each output was made from, so that unchanged work is skipped.
+
+``output/.briefgen/manifest.json`` records, for each briefing, the key of its inputs and,
+for each group of its outputs (its pages, its PDFs), the key they were made with and the
+files made; and the same for the site-wide pages. A group is current when its key is
+unchanged and every file it made still exists. Beside it, ``.briefgen/cache/<slug>.json``
+keeps each loaded source's validated model, verdicts and warnings, so that the site pages
+can be rebuilt without loading unchanged sources again. Both are staged through the build's
+writer, so they are committed with the outputs they describe. A missing, corrupt or
+other-format manifest reads as empty: everything is rebuilt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from . import __version__
+from .check import LoadedSource
+from .diff import Change, Changes
+from .errors import Diagnostic, Severity
+from .loader import Document
+from .model import Briefing
+from .revisions import Revision
+from .verify import Status, Verdict
+from .workspace import display_path, find_root
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+MANIFEST = ".briefgen/manifest.json"
+CACHE_DIR = ".briefgen/cache"
+PAGES = "pages"
+PDFS = "pdfs"
+
+
+@dataclass(frozen=True)
+class Made:
+    """A group of outputs, and the key of what they were made from."""
+
+    key: str
+    files: tuple[str, ...]
+
+    def current(self, key: str, out_dir: Path) -> bool:
+        """Tell whether these outputs were made from ``key`` and all still exist."""
+        return self.key == key and all((out_dir / name).is_file() for name in self.files)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the output remembers of one briefing."""
+
+    key: str
+    revision: str
+    prepared: dt.date
+    version: Revision
+    evidence: tuple[str, ...] = ()
+    warnings: int = 0
+    made: Mapping[str, Made] = field(default_factory=dict)
+
+    def current(self, group: str, key: str, out_dir: Path) -> bool:
+        """Tell whether a group of this briefing's outputs is current for ``key``."""
+        made = self.made.get(group)
+        return made is not None and made.current(key, out_dir)
+
+
+@dataclass
+class Manifest:
+    """Every briefing's entry and the site pages' record."""
+
+    briefings: dict[str, Entry] = field(default_factory=dict)
+    site: Made | None = None
+
+    def dumps(self) -> bytes:
+        """Serialise as stable, readable JSON."""
+        data = {
+            "format": FORMAT,
+            "briefgen": __version__,
+            "briefings": {slug: _entry_data(e) for slug, e in sorted(self.briefings.items())},
+            "site": dataclasses.asdict(self.site) if self.site else None,
+        }
+        return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _entry_data(entry: Entry) -> dict[str, Any]:
+    """Return an entry as JSON-ready data."""
+    version = entry.version
+    return {
+        "key": entry.key,
+        "revision": entry.revision,
+        "prepared": entry.prepared.isoformat(),
+        "version": {
+            "number": version.number,
+            "updated": version.updated.isoformat() if version.updated else None,
+            "since": version.since,
+            "changes": [dataclasses.asdict(c) for c in version.changes],
+        },
+        "evidence": list(entry.evidence),
+        "warnings": entry.warnings,
+        "made": {group: dataclasses.asdict(made) for group, made in entry.made.items()},
+    }
+
+
+def _made(data: Mapping[str, Any]) -> Made:
+    """Read a group's record."""
+    files = data["files"]
+    if not isinstance(data["key"], str) or not all(isinstance(f, str) for f in files):
+        raise TypeError("malformed record")
+    return Made(data["key"], tuple(files))
+
+
+def _entry(data: Mapping[str, Any]) -> Entry:
+    """Read a briefing's entry; KeyError, TypeError or ValueError when malformed."""
+    version = data["version"]
+    updated = version["updated"]
+    return Entry(
+        key=str(data["key"]),
+        revision=str(data["revision"]),
+        prepared=dt.date.fromisoformat(data["prepared"]),
+        version=Revision(
+            int(version["number"]),
+            dt.date.fromisoformat(updated) if updated else None,
+            Changes([Change(**change) for change in version["changes"]]),
+            str(version["since"]),
+        ),
+        evidence=tuple(str(f) for f in data["evidence"]),
+        warnings=int(data["warnings"]),
+        made={str(group): _made(made) for group, made in data["made"].items()},
+    )
+
+
+def read_manifest(out_dir: Path) -> Manifest:
+    """Read the manifest; an empty one when it is missing, unreadable or of another format."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_bytes())
+        if data.get("format") != FORMAT or data.get("briefgen") != __version__:
+            logger.info("the manifest is of another format or version: rebuilding everything")
+            return Manifest()
+        site = _made(data["site"]) if data["site"] is not None else None
+        return Manifest({s: _entry(e) for s, e in data["briefings"].items()}, site)
+    except FileNotFoundError:
+        return Manifest()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        logger.warning("ignoring the unreadable %s (%s): rebuilding everything", MANIFEST, exc)
+        return Manifest()
+
+
+def cache_name(slug: str) -> str:
+    """Return the output-relative path of a source's cache."""
+    return f"{CACHE_DIR}/{slug}.json"
+
+
+def _diagnostic_data(diagnostic: Diagnostic, display: str) -> dict[str, Any]:
+    """Return a diagnostic as data; its own source's path is left to be filled in on reading."""
+    data = diagnostic.as_dict()
+    data["path"] = None if diagnostic.path == display else diagnostic.path
+    return data
+
+
+def cache_bytes(source: LoadedSource, key: str) -> bytes:
+    """Serialise what loading a source found, to be restored while ``key`` is unchanged."""
+    data = {
+        "key": key,
+        "briefing": source.briefing.model_dump(mode="json"),
+        "verdicts": [dataclasses.asdict(v) for v in source.verdicts],
+        "warnings": [_diagnostic_data(d, source.display) for d in source.warnings],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _diagnostic(data: Mapping[str, Any], display: str) -> Diagnostic:
+    """Read a cached diagnostic, located in the source as it is displayed now."""
+    return Diagnostic(
+        data["path"] or display,
+        int(data["line"]),
+        int(data["column"]),
+        Severity(data["severity"]),
+        str(data["field"]),
+        str(data["message"]),
+    )
+
+
+def _cache(out_dir: Path, slug: str, key: str) -> dict[str, Any] | None:
+    """Read a source's cache if it was written for ``key``."""
+    try:
+        data = json.loads((out_dir / cache_name(slug)).read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        logger.info("%s: ignoring its unreadable cache (%s)", slug, exc)
+        return None
+    return data if isinstance(data, dict) and data.get("key") == key else None
+
+
+def restore(out_dir: Path, path: Path, raw: bytes, key: str) -> LoadedSource | None:
+    """Rebuild a loaded source from its cache; None when the cache is missing or stale.
+
+    The source is not parsed again, so its document carries no line numbers: a restored
+    source serves the site pages, never diagnostics about its own text.
+    """
+    data = _cache(out_dir, path.stem, key)
+    if data is None:
+        return None
+    display = display_path(path)
+    try:
+        briefing = Briefing.model_validate(data["briefing"])
+        verdicts = [Verdict(**{**v, "status": Status(v["status"])}) for v in data["verdicts"]]
+        warnings = [_diagnostic(d, display) for d in data["warnings"]]
+    except (ValueError, KeyError, TypeError, pydantic.ValidationError) as exc:
+        logger.info("%s: ignoring its unreadable cache (%s)", path.stem, exc)
+        return None
+    document = Document(display)
+    root = find_root(path)
+    return LoadedSource(path, display, path.stem, root, raw, document, briefing, warnings, verdicts)
+
+
+def cached_warnings(out_dir: Path, path: Path, key: str) -> list[Diagnostic] | None:
+    """Return the warnings loading a source gave, from its cache; None if it is not usable."""
+    data = _cache(out_dir, path.stem, key)
+    try:
+        display = display_path(path)
+        return None if data is None else [_diagnostic(d, display) for d in data["warnings"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        logger.info("%s: ignoring its unreadable cache (%s)", path.stem, exc)
+        return None
