@@ -18,6 +18,9 @@ lint: setup-test
 golden: setup-test
 	$(BIN)/python scripts/regen_golden.py
 
+bench: setup
+	$(BIN)/python benchmarks/bench_build.py
+
 setup:
 	@scripts/setup.sh
 

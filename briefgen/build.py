@@ -8,10 +8,9 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .check import LoadedSource, check_paths, load_source
@@ -22,21 +21,32 @@ from .manifest import (
     MANIFEST,
     PAGES,
     PDFS,
-    Entry,
+    Item,
     Made,
     Manifest,
     cache_bytes,
     cache_name,
-    cached_warnings,
+    content_digest,
+    decide,
+    entries,
+    evidence_files,
+    feed,
+    group_key,
+    input_key,
+    plan,
+    previous_item,
     read_manifest,
+    read_or_none,
+    record_name,
     restore,
+    site_key,
 )
 from .pdf import PdfJob, PdfOutput, render_pdfs, source_date
 from .progress import Reporter, Summary
 from .render import BriefingMeta, Renderer, builtin_templates
-from .revisions import STATE_DIR, Revision, Step, advance, since_git
+from .revisions import Revision, Step, advance, since_git
 from .site import index_search, site_files
-from .workspace import CONFIG_NAME, SOURCES_DIR, display_path, find_root, inside, source_files
+from .workspace import CONFIG_NAME, SOURCES_DIR, display_path, find_root, source_files
 from .writer import OutputWriter
 
 logger = logging.getLogger(__name__)
@@ -125,34 +135,14 @@ class Options:
     force: bool = False
 
 
-@dataclass
-class Item:
-    """One briefing of this build: its file, what the manifest remembers, what to make now."""
-
-    path: Path
-    raw: bytes | None
-    entry: Entry | None
-    key: str = ""
-    todo: frozenset[str] = frozenset()
-    has_pdf: bool = False
-    source: LoadedSource | None = None
-    meta: BriefingMeta | None = None
-    warnings: list[Diagnostic] = field(default_factory=list)
-    made: dict[str, Made] = field(default_factory=dict)
-
-    @property
-    def slug(self) -> str:
-        """Return the briefing's name (its file name)."""
-        return self.path.stem
-
-
 def stage_build(
     ws: Workspace, files: list[Path], options: Options, result: BuildResult, reporter: Reporter
 ) -> OutputWriter:
     """Plan, load, render and stage everything this build makes; return the writer."""
     check_unique_slugs(files)
     manifest = read_manifest(ws.out_dir)
-    items = [plan(path, ws, manifest, options) for path in files]
+    fresh = options.force or options.since is not None
+    items = [plan(p, ws, manifest, fresh=fresh, strict=options.strict) for p in files]
     tally(items, result)
     load_items(items, options.strict, reporter, result)
     writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
@@ -162,7 +152,7 @@ def stage_build(
     tally(items, result)
     site = stage_outputs(writer, ws, items, manifest, options, result, reporter)
     updated = Manifest({**manifest.briefings, **entries(items)}, site).dumps()
-    if updated != _read_or_none(ws.out_dir / MANIFEST):
+    if updated != read_or_none(ws.out_dir / MANIFEST):
         writer.stage(MANIFEST, updated)  # last: committed after the outputs it describes
     return writer
 
@@ -185,17 +175,50 @@ def stage_outputs(
 ) -> Made | None:
     """Render and stage the out-of-date pages, PDFs and site pages; return the site's record.
 
-    The PDFs render in worker processes while this one renders the web pages.
+    While worker processes render the PDFs, a thread renders the web pages. The pool stays
+    in this thread, so that an interrupt here still ends the workers.
     """
-    pdfs = start_pdfs(ws, items, options, reporter)
-    try:
+    planned = plan_pdfs(ws, items, options, reporter)
+    count = min(options.workers or cpu_count(), len(planned))
+
+    def pages() -> Made | None:
         stage_pages(writer, ws, items, reporter)
         site = stage_site(writer, ws, items, manifest, result, options.force, reporter)
-    except Exception:
-        pdfs.join()  # a failed build leaves no worker rendering behind it
-        raise
-    stage_pdfs(writer, pdfs, result, reporter)
+        if planned:  # what is left to wait for
+            reporter.stage(f"Rendering {len(planned)} PDFs in {count} processes", None)
+        return site
+
+    if not planned:
+        return pages()
+    web = Background(pages)
+    outputs = render_pdfs([job for _, _, job in planned], count)
+    site = web.result()
+    stage_pdfs(writer, planned, outputs, result)
     return site
+
+
+class Background:
+    """Run a function on a thread of its own; ``result()`` waits, and raises what it raised."""
+
+    def __init__(self, work: Callable[[], Made | None]) -> None:
+        self.work = work
+        self.value: Made | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="briefgen-pages", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.value = self.work()
+        except BaseException as exc:  # raised again in the build's thread by result()
+            self.error = exc
+
+    def result(self) -> Made | None:
+        """Wait for the function; return its value or raise its error."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 def failures(exc: BaseException, result: BuildResult) -> list[str]:
@@ -234,47 +257,6 @@ def check_unique_slugs(files: Sequence[Path]) -> None:
         raise SourceError(problems)
 
 
-def plan(path: Path, ws: Workspace, manifest: Manifest, options: Options) -> Item:
-    """Decide from the manifest, without loading the source, which of its outputs to make."""
-    item = Item(path, _read_or_none(path), manifest.briefings.get(path.stem))
-    entry = item.entry
-    if item.raw is None or entry is None or options.force or options.since is not None:
-        item.todo = wanted(ws)
-        return item
-    record = _read_or_none(ws.out_dir / record_name(item.slug))
-    item.key = input_key(ws, path, item.raw, entry.evidence, record, options.since)
-    decide(item, ws, options)
-    warnings = cached_warnings(ws.out_dir, path, item.key) if entry.warnings else []
-    if warnings is None or (options.strict and warnings):
-        item.todo = wanted(ws)  # load it: to say its warnings again, or fail on them
-    elif not item.todo:
-        item.warnings = warnings
-        item.meta = BriefingMeta(entry.revision, entry.prepared, item.has_pdf, entry.version)
-    return item
-
-
-def wanted(ws: Workspace) -> frozenset[str]:
-    """Return the groups of outputs this build makes for each briefing."""
-    return frozenset([PAGES] * ws.config.outputs.html + [PDFS] * ws.pdf)
-
-
-def decide(item: Item, ws: Workspace, options: Options) -> None:
-    """Set which groups of an item's outputs are out of date, and whether its pages link a PDF.
-
-    A build without PDFs still links a PDF that is current: one made from the same inputs.
-    """
-    entry = item.entry
-    if entry is None or options.force or options.since is not None:
-        item.has_pdf, item.todo = ws.pdf, wanted(ws)
-        return
-    item.has_pdf = ws.pdf or entry.current(PDFS, group_key(item.key, PDFS), ws.out_dir)
-    item.todo = frozenset(
-        group
-        for group in wanted(ws)
-        if not entry.current(group, group_key(item.key, group, item.has_pdf), ws.out_dir)
-    )
-
-
 def load_items(
     items: Sequence[Item], strict: bool, reporter: Reporter, result: BuildResult
 ) -> None:
@@ -305,60 +287,24 @@ def prepare(item: Item, ws: Workspace, options: Options, writer: OutputWriter) -
     step = revision_step(source, ws, options.since)
     for relative, data in step.files.items():
         writer.stage(relative, data)
-    record = step.files.get(record_name(item.slug)) or _read_or_none(
+    record = step.files.get(record_name(item.slug)) or read_or_none(
         ws.out_dir / record_name(item.slug)
     )
     item.key = input_key(ws, item.path, source.raw, evidence_files(source), record, options.since)
-    decide(item, ws, options)
+    decide(item, ws, fresh=options.force or options.since is not None)
     item.meta = briefing_meta(source, ws, step.revision, item.has_pdf)
     item.warnings = source.warnings
     writer.stage(cache_name(item.slug), cache_bytes(source, item.key))
-
-
-def entries(items: Sequence[Item]) -> dict[str, Entry]:
-    """Return the manifest entries of the briefings this build loaded."""
-    return {
-        item.slug: Entry(
-            key=item.key,
-            revision=item.meta.revision,
-            prepared=item.meta.prepared,
-            version=item.meta.version,
-            evidence=tuple(evidence_files(item.source)),
-            warnings=len(item.source.warnings),
-            made={**(item.entry.made if item.entry else {}), **item.made},
-        )
-        for item in items
-        if item.source is not None and item.meta is not None
-    }
-
-
-def record_name(slug: str) -> str:
-    """Return the output-relative path of a briefing's revision record."""
-    return f"{STATE_DIR}/{slug}.json"
-
-
-def _read_or_none(path: Path) -> bytes | None:
-    """Read a file; None if it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
-def _feed(digest: hashlib._Hash, label: str, data: bytes) -> None:
-    """Add a labelled, length-framed chunk to a digest (so chunks cannot run together)."""
-    digest.update(f"{label}\0{len(data)}\0".encode())
-    digest.update(data)
 
 
 def template_digest(root: Path, renderer: Renderer) -> bytes:
     """Hash what every briefing depends on: templates, logo, configuration, briefgen version."""
     digest = hashlib.sha256()
     for path in renderer.template_files():
-        _feed(digest, f"template:{_label(path, root)}", path.read_bytes())
+        feed(digest, f"template:{_label(path, root)}", path.read_bytes())
     config = root / CONFIG_NAME
-    _feed(digest, "config", config.read_bytes() if config.is_file() else b"")
-    _feed(digest, "version", __version__.encode())
+    feed(digest, "config", config.read_bytes() if config.is_file() else b"")
+    feed(digest, "version", __version__.encode())
     return digest.digest()
 
 
@@ -374,61 +320,6 @@ def revision(source: LoadedSource, shared: bytes) -> str:
     """Return a short hash of everything this briefing's output is made from."""
     digest = content_digest(source.root, source.raw, evidence_files(source), shared)
     return digest.hexdigest()[:12]
-
-
-def evidence_files(source: LoadedSource) -> list[str]:
-    """Return the workspace paths of the evidence files a source cites, in order."""
-    return [item.file for item in source.briefing.sources if item.file]
-
-
-def content_digest(root: Path, raw: bytes, evidence: Sequence[str], shared: bytes) -> Any:
-    """Hash a source's bytes and its evidence files' on top of what every briefing shares."""
-    digest = hashlib.sha256(shared)
-    _feed(digest, "source", raw)
-    for file in evidence:
-        target = inside(root, file)
-        data = target.read_bytes() if target is not None and target.is_file() else b""
-        _feed(digest, f"evidence:{file}", data)
-    return digest
-
-
-def input_key(
-    ws: Workspace,
-    path: Path,
-    raw: bytes,
-    evidence: Sequence[str],
-    record: bytes | None,
-    since: str | None,
-) -> str:
-    """Key everything a briefing's outputs are made from.
-
-    That is what ``revision()`` hashes (source, evidence, templates, configuration, briefgen
-    version), plus the revision record the page shows, the pinned date and ``since``.
-    """
-    digest = content_digest(find_root(path), raw, evidence, ws.template_digest)
-    _feed(digest, "record" if record is not None else "no record", record or b"")
-    _feed(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
-    _feed(digest, "since", (since or "").encode())
-    return str(digest.hexdigest())
-
-
-def group_key(key: str, group: str, has_pdf: bool = True) -> str:
-    """Key one group of a briefing's outputs: its pages also depend on whether a PDF is linked."""
-    linked = str(has_pdf) if group == PAGES else ""
-    return hashlib.sha256(f"{key}\0{group}\0{linked}".encode()).hexdigest()
-
-
-def site_key(ws: Workspace, listed: Sequence[Item]) -> str:
-    """Key the site-wide pages: every listed briefing's revision and metadata, the templates."""
-    digest = hashlib.sha256(ws.template_digest)
-    _feed(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
-    for item in sorted(listed, key=lambda i: i.slug):
-        meta = item.meta
-        assert meta is not None
-        version = meta.version
-        fields = (item.slug, meta.revision, meta.prepared, meta.has_pdf, version.number)
-        _feed(digest, "entry", repr((*fields, version.updated, version.since)).encode())
-    return digest.hexdigest()
 
 
 def briefing_meta(
@@ -488,7 +379,7 @@ def stage_site(
     files = {f"assets/{name}": data for name, data in ws.renderer.assets().items()}
     files |= site_pages(ws, [(source, meta) for source, meta in entries if meta is not None])
     for relative, data in files.items():
-        if data != _read_or_none(ws.out_dir / relative):  # one edit changes few site pages
+        if data != read_or_none(ws.out_dir / relative):  # one edit changes few site pages
             writer.stage(relative, data)
     reporter.advance()
     return Made(key, tuple(files))
@@ -553,20 +444,6 @@ def index_entries(
     return [*items, *(item for item in known.values() if item is not None)], warnings
 
 
-def previous_item(path: Path, ws: Workspace, manifest: Manifest) -> Item | None:
-    """Describe a briefing built earlier from the manifest, if its inputs are unchanged."""
-    entry, raw = manifest.briefings.get(path.stem), _read_or_none(path)
-    if entry is None or raw is None:
-        return None
-    record = _read_or_none(ws.out_dir / record_name(path.stem))
-    key = input_key(ws, path, raw, entry.evidence, record, None)
-    if key != entry.key:
-        return None
-    has_pdf = (ws.out_dir / path.stem / f"{path.stem}.pdf").is_file()
-    meta = BriefingMeta(entry.revision, entry.prepared, has_pdf, entry.version)
-    return Item(path, raw, entry, key, meta=meta)
-
-
 def previous_meta(source: LoadedSource, ws: Workspace, page: Path) -> BriefingMeta:
     """Describe a briefing built earlier from what its output shows."""
     prepared = dt.datetime.fromtimestamp(page.stat().st_mtime, dt.UTC).date()
@@ -585,46 +462,10 @@ def _left_off(path: Path, errors: Sequence[Diagnostic], ws: Workspace) -> Diagno
     return Diagnostic(*where, Severity.WARNING, "", message)
 
 
-@dataclass
-class PdfRun:
-    """PDFs rendering in worker processes, watched from a thread while the pages render."""
-
-    planned: list[tuple[Item, str, PdfJob]]
-    workers: int
-    outputs: list[PdfOutput | RenderError] = field(default_factory=list)
-    error: BaseException | None = None
-    thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Start the workers (if there is anything to render)."""
-        if self.planned:
-            self.thread = threading.Thread(target=self._render, name="briefgen-pdfs", daemon=True)
-            self.thread.start()
-
-    def _render(self) -> None:
-        """Render every job; keep an unexpected error for the build's thread."""
-        try:
-            self.outputs = render_pdfs([job for _, _, job in self.planned], self.workers)
-        except BaseException as exc:  # raised again by wait()
-            self.error = exc
-
-    def join(self) -> None:
-        """Wait until every worker has finished."""
-        if self.thread is not None:
-            self.thread.join()
-
-    def wait(self) -> list[PdfOutput | RenderError]:
-        """Wait for the PDFs; return one output or error per job."""
-        self.join()
-        if self.error is not None:
-            raise self.error
-        return self.outputs
-
-
-def start_pdfs(
+def plan_pdfs(
     ws: Workspace, items: Sequence[Item], options: Options, reporter: Reporter
-) -> PdfRun:
-    """Render the print HTML of every out-of-date PDF, and start rendering the PDFs."""
+) -> list[tuple[Item, str, PdfJob]]:
+    """Render the print HTML of every out-of-date PDF; return the jobs by briefing and path."""
     todo = [item for item in items if PDFS in item.todo]
     reporter.stage("Preparing PDFs", len(todo))
     planned: list[tuple[Item, str, PdfJob]] = []
@@ -634,22 +475,22 @@ def start_pdfs(
         planned += [(item, relative, job) for relative, job in jobs.items()]
         item.made[PDFS] = Made(group_key(item.key, PDFS), tuple(jobs))
         reporter.advance()
-    run = PdfRun(planned, min(options.workers or cpu_count(), len(planned)))
-    run.start()
-    return run
+    return planned
 
 
-def stage_pdfs(writer: OutputWriter, pdfs: PdfRun, result: BuildResult, reporter: Reporter) -> None:
-    """Wait for the PDFs and stage them; RenderError naming every one that failed."""
-    count = len(pdfs.planned)
-    reporter.stage(f"Rendering {count} PDFs in {pdfs.workers} processes", None if count else 0)
-    outputs = pdfs.wait()
-    done = zip(pdfs.planned, outputs, strict=True)
+def stage_pdfs(
+    writer: OutputWriter,
+    planned: Sequence[tuple[Item, str, PdfJob]],
+    outputs: Sequence[PdfOutput | RenderError],
+    result: BuildResult,
+) -> None:
+    """Stage the rendered PDFs; RenderError naming every one that failed."""
+    done = zip(planned, outputs, strict=True)
     failed = [(item, out) for (item, _, _), out in done if isinstance(out, RenderError)]
     if failed:
         result.failed = sorted({item.slug for item, _ in failed})
         raise RenderError("\n".join(str(error) for _, error in failed))
-    for (item, relative, _), output in zip(pdfs.planned, outputs, strict=True):
+    for (item, relative, _), output in zip(planned, outputs, strict=True):
         assert isinstance(output, PdfOutput) and item.source is not None
         result.warnings += refusals(item.source, output)
         writer.stage(relative, output.data)
@@ -667,11 +508,8 @@ def briefing_pdfs(
     ws: Workspace, source: LoadedSource, meta: BriefingMeta, timeout: float
 ) -> dict[str, PdfJob]:
     """Describe the PDFs made from one source, by output path: the briefing, the transcript."""
-    from dataclasses import replace
-
     slug = source.slug
-    checked = ws.renderer.briefing_print(source, meta)
-    jobs = {f"{slug}/{slug}.pdf": replace(pdf_job(source, meta, ws, timeout), html=checked)}
+    jobs = {f"{slug}/{slug}.pdf": pdf_job(source, meta, ws, timeout)}
     if source.briefing.transcript:
         identifier = hashlib.sha256(f"{slug}:transcript:{meta.revision}".encode()).hexdigest()
         jobs[f"{slug}/{slug}-transcript.pdf"] = PdfJob(

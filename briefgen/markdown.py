@@ -9,6 +9,7 @@ paragraphs, so that the briefing's outline (and the PDF's bookmarks) stays ours.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -94,8 +95,9 @@ def sanitise(fragment: str) -> str:
     return _EMPTY_P.sub("", _DEAD_LINK.sub(r"\1", cleaned))
 
 
+@functools.lru_cache(maxsize=8192)
 def markdown_to_html(text: str) -> Markup:
-    """Render author Markdown as sanitised block HTML."""
+    """Render author Markdown as sanitised block HTML (memoised: site pages repeat stances)."""
     return Markup(sanitise(_converter().convert(_bounded(text))).strip())
 
 
@@ -108,6 +110,7 @@ def markdown_inline(text: str) -> Markup:
     return Markup(rendered)
 
 
+@functools.lru_cache(maxsize=8192)
 def plain_text(text: str) -> str:
     """Return the words of a Markdown text, with markup and extra space removed."""
     cleaned = nh3.clean(

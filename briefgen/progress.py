@@ -65,6 +65,8 @@ class RichReporter(Reporter):
 
     def stage(self, name: str, total: int | None) -> None:
         """Start a bar for the stage (none for a stage with nothing to do; pulsing if unknown)."""
+        if self.summary is not None:  # a thread of a failed build may still be reporting
+            return
         for task in self.progress.tasks:
             if task.id == self.task:  # the previous stage is done: show it full
                 self.progress.update(task.id, total=task.total or 1, completed=task.total or 1)
@@ -77,7 +79,7 @@ class RichReporter(Reporter):
 
     def advance(self, steps: int = 1) -> None:
         """Move the current bar on."""
-        if self.task is not None:
+        if self.task is not None and self.summary is None:
             self.progress.advance(self.task, steps)
 
     def finished(self, summary: Summary) -> None:

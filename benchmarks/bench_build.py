@@ -1,0 +1,530 @@
+"""How fast briefgen builds: numbers, not timed tests. `make bench` or
+`python benchmarks/bench_build.py [--events 200] [--pdf-events 20] [--seed 7]`.
+
+It writes synthetic events into a temporary workspace (each: 4 sides, 8 speakers, 6 topics,
+24 positions, 24 quotes lifted verbatim from its 80-turn transcript and an article, so that
+every quote verifies), runs real builds in fresh processes, and prints each measurement
+beside its target with PASS or MISS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+SIDES, SPEAKERS_PER_SIDE, TOPICS, TURNS, QUOTES, ARTICLE_QUOTES = 4, 2, 6, 80, 24, 4
+
+_WORDS = (
+    "alliance budget cabinet ceasefire coalition committee compliance corridor council "
+    "deterrence diplomacy dispute embargo emissions enforcement envoy exports framework "
+    "governance grain guarantee harbour industry inflation inspection investment journalists "
+    "labour ledger logistics mandate maritime ministers monitoring negotiators observers "
+    "oversight parliament partners pipeline ports premium procurement quotas reactors "
+    "reconstruction refugees regulators reserves sanctions satellites semiconductors shipping "
+    "subsidies summit supply tariffs taxpayers technology tenders treaty tribunal vaccines "
+    "verification voters wages warehouses waterways"
+)
+_VERBS = (
+    "protects undermines accelerates delays reshapes funds restrains tests strengthens "
+    "weakens clarifies complicates rewards punishes anchors unsettles"
+)
+_QUALIFIERS = (
+    "in the short term|over the next decade|for smaller members|without new money|"
+    "unless the courts intervene|at the border|in the coming winter|for the first time|"
+    "despite the objections|under the current rules"
+)
+WORDS, VERBS, QUALIFIERS = _WORDS.split(), _VERBS.split(), _QUALIFIERS.split("|")
+FIRST = "Amara Bruno Chen Dana Elif Farid Greta Hiro Ines Jonas Kwame Lena Mateo Nadia Omar Priya"
+LAST = "Adeyemi Bauer Castillo Duarte Eriksen Fujita Haddad Ivanova Jensen Kowalski Lindqvist Moran"
+PLACES = ("Washington, D.C.", "Brussels", "Geneva", "Singapore", "Nairobi", "London", "Ottawa")
+HOSTS = ("Example Policy Institute", "Centre for Strategic Dialogue", "Public Affairs Forum")
+
+
+def sentence(rng: random.Random) -> str:
+    """Return one plausible, practically unique sentence."""
+    a, b, c = rng.sample(WORDS, 3)
+    return (
+        f"The {a} question {rng.choice(VERBS)} our {b} and the {c} agenda "
+        f"{rng.choice(QUALIFIERS)}, {rng.choice(WORDS)} {rng.randint(2, 99)} included."
+    )
+
+
+def _speakers(rng: random.Random, sides: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Two present speakers per side, with distinct names."""
+    names = rng.sample([f"{f} {s}" for f in FIRST.split() for s in LAST.split()], len(sides) * 2)
+    return [
+        {
+            "id": f"sp{n}",
+            "name": names[n],
+            "title": rng.choice(["Senior Fellow", "Director", "Minister", "Professor"]),
+            "affiliation": rng.choice(HOSTS),
+            "side": sides[n // SPEAKERS_PER_SIDE]["id"],
+            "present": True,
+        }
+        for n in range(len(names))
+    ]
+
+
+def _transcript(rng: random.Random, speakers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """80 turns; every speaker has several."""
+    turns = []
+    for n in range(TURNS):
+        speaker = speakers[n % len(speakers)] if n < 16 else rng.choice(speakers)
+        text = " ".join(sentence(rng) for _ in range(rng.randint(2, 4)))
+        seconds = n * 45
+        time = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        turns.append({"speaker": speaker["id"], "text": text, "time": time})
+    return turns
+
+
+def _quotes(
+    rng: random.Random, turns: list[dict[str, Any]], topics: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Sentences taken verbatim from transcript turns."""
+    chosen = rng.sample(range(len(turns)), QUOTES - ARTICLE_QUOTES)
+    quotes = []
+    for n, index in enumerate(sorted(chosen)):
+        turn = turns[index]
+        text = rng.choice(turn["text"].split(". ")).rstrip(".") + "."
+        quotes.append(
+            {
+                "id": f"q{n + 1}",
+                "speaker": turn["speaker"],
+                "text": text,
+                "topic": topics[n % len(topics)]["id"],
+                "source": "transcript",
+                "locator": turn["time"],
+            }
+        )
+    return quotes
+
+
+def _article(
+    rng: random.Random, speakers: list[dict[str, Any]], topics: list[dict[str, Any]]
+) -> tuple[str, list[dict[str, Any]]]:
+    """An article naming its speakers, and the quotes taken from it."""
+    paragraphs, quotes = ["Seminar report"], []
+    for n in range(ARTICLE_QUOTES):
+        speaker, text = rng.choice(speakers), sentence(rng)
+        paragraphs.append(f"“{text}” {speaker['name']} said. {sentence(rng)}")
+        quotes.append(
+            {
+                "id": f"a{n + 1}",
+                "speaker": speaker["id"],
+                "text": text,
+                "topic": topics[n % len(topics)]["id"],
+                "source": "article",
+                "locator": f"para {n + 2}",
+            }
+        )
+    return "\n\n".join(paragraphs) + "\n", quotes
+
+
+def event(seed: int, number: int, slug: str) -> tuple[dict[str, Any], str]:
+    """Return one synthetic event's source data and its article text."""
+    rng = random.Random(seed * 100_003 + number)
+    sides = [
+        {"id": f"side{n}", "name": f"Side {n} bloc", "summary": sentence(rng)} for n in range(SIDES)
+    ]
+    speakers = _speakers(rng, sides)
+    topics = [{"id": f"t{n}", "title": rng.choice(WORDS).title()} for n in range(TOPICS)]
+    turns = _transcript(rng, speakers)
+    article, article_quotes = _article(rng, speakers, topics)
+    positions = [
+        {
+            "side": side["id"],
+            "topic": topic["id"],
+            "stance": sentence(rng),
+            "speaker": speakers[s * SPEAKERS_PER_SIDE + t % SPEAKERS_PER_SIDE]["id"],
+            "sources": ["transcript"],
+        }
+        for s, side in enumerate(sides)
+        for t, topic in enumerate(topics)
+    ]
+    date = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3650))
+    data = {
+        "event": {
+            "title": f"Seminar {number}: {' and '.join(t['title'] for t in topics[:2])}",
+            "date": date,
+            "host": rng.choice(HOSTS),
+            "location": rng.choice(PLACES),
+            "format": "seminar",
+            "summary": " ".join(sentence(rng) for _ in range(4)),
+            "background": " ".join(sentence(rng) for _ in range(3)),
+        },
+        "sides": sides,
+        "speakers": speakers,
+        "topics": topics,
+        "positions": positions,
+        "quotes": _quotes(rng, turns, topics) + article_quotes,
+        "sources": [
+            {"id": "transcript", "kind": "transcript", "title": "Transcript", "publisher": "Host"},
+            {
+                "id": "article",
+                "kind": "article",
+                "title": "Seminar report",
+                "publisher": "The Daily Example",
+                "date": date,
+                "file": f"sources/{slug}.article.txt",
+            },
+        ],
+        "transcript": turns,
+        "takeaways": [sentence(rng) for _ in range(3)],
+        "questions": [sentence(rng).rstrip(".") + "?" for _ in range(3)],
+    }
+    return data, article
+
+
+class _Dumper(yaml.SafeDumper):
+    """Write each repeated value in full: briefgen refuses YAML aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def write_event(root: Path, seed: int, number: int) -> Path:
+    """Write event ``number`` (source and article) into ``root/sources``; return the source."""
+    slug = f"event-{number:04d}"
+    data, article = event(seed, number, slug)
+    folder = root / "sources"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{slug}.article.txt").write_text(article, encoding="utf-8")
+    path = folder / f"{slug}.yaml"
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_workspace(root: Path, events: int, seed: int = 7) -> list[Path]:
+    """Write a workspace of ``events`` synthetic events and a briefgen.yaml; return the sources."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "briefgen.yaml").write_text("organisation: Example Policy Institute\n")
+    return [write_event(root, seed, n) for n in range(1, events + 1)]
+
+
+# --- running builds in fresh processes ---------------------------------------------------------
+
+DRIVER = """
+import json, resource, sys, time
+from pathlib import Path
+from briefgen.build import build
+from briefgen.progress import Reporter
+
+class Timing(Reporter):
+    def __init__(self):
+        super().__init__()
+        self.stages, self.workers_rss = [], 0
+    def stage(self, name, total):
+        self.stages.append((name, time.monotonic()))
+        if name == "Writing":  # the PDF workers are reaped by now; Pagefind has not run
+            self.workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+options = json.loads(sys.argv[1])
+timing = Timing()
+started = time.monotonic()
+result = build([Path(p) for p in options.pop("paths")], reporter=timing, **options)
+ended = time.monotonic()
+marks = timing.stages + [("end", ended)]
+print(json.dumps({
+    "elapsed": ended - started,
+    "built": len(result.built),
+    "unchanged": len(result.unchanged),
+    "stages": {a[0]: b[1] - a[1] for a, b in zip(marks, marks[1:])},
+    "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    "workers_rss": timing.workers_rss * 1024,
+    "children_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+}))
+"""
+
+
+@dataclass
+class Run:
+    """One build in its own process: wall time and what the driver reported."""
+
+    wall: float
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def stage(self, prefix: str) -> float:
+        """Return the time spent in the stages whose name starts with ``prefix``."""
+        return sum(t for name, t in self.data["stages"].items() if name.startswith(prefix))
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, str]:
+    """Run a command to completion; return its wall time and standard output."""
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=_env())
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stdout}\n{done.stderr}")
+    return wall, done.stdout
+
+
+def _env() -> dict[str, str]:
+    """Return the environment of the builds: briefgen importable, no pinned date."""
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def build_run(root: Path, *, paths: list[str] | None = None, **options: Any) -> Run:
+    """Build a workspace in a fresh interpreter, as the library call the CLI makes."""
+    arguments = json.dumps({"paths": paths or ["sources"], **options})
+    wall, out = timed([sys.executable, "-c", DRIVER, arguments], root)
+    return Run(wall, json.loads(out.strip().splitlines()[-1]))
+
+
+def cli_run(root: Path, *args: str) -> float:
+    """Time ``python -m briefgen build ARGS`` as a whole process."""
+    return timed([sys.executable, "-m", "briefgen", "build", *args], root)[0]
+
+
+def median_of(count: int, measure: Any) -> float:
+    """Return the median of ``count`` measurements."""
+    return statistics.median(measure() for _ in range(count))
+
+
+# --- the measurements -------------------------------------------------------------------------
+
+
+def one_event_workspace(source_root: Path, slug: str, target: Path) -> Path:
+    """Copy one event (source, article) and the configuration into a fresh workspace."""
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "sources").mkdir(parents=True)
+    shutil.copy(source_root / "briefgen.yaml", target)
+    for path in (source_root / "sources").glob(f"{slug}.*"):
+        shutil.copy(path, target / "sources")
+    return target
+
+
+def edit_one(path: Path) -> None:
+    """Change the first stance of a source, as an editor would."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("stance: The ", "stance: Now the ", 1), encoding="utf-8")
+
+
+BARE = """
+import sys, json
+from weasyprint import HTML, Attachment
+for job in json.loads(sys.argv[1]):
+    attachments = [Attachment(string=open(a, "rb").read(), name=n) for a, n in job["attach"]]
+    html = HTML(string=open(job["html"], encoding="utf-8").read(), base_url=job["base"])
+    html.write_pdf(job["pdf"], pdf_variant="pdf/ua-1", attachments=attachments)
+"""
+
+
+def final_html(root: Path, slug: str, folder: Path) -> list[dict[str, Any]]:
+    """Write the print HTML briefgen hands WeasyPrint for one event; describe the bare jobs."""
+    from briefgen.build import briefing_meta, briefing_pdfs, workspace
+    from briefgen.check import load_sources
+    from briefgen.config import load_config
+
+    source = load_sources([root / "sources" / f"{slug}.yaml"])[0]
+    ws = workspace(root, load_config(root), folder / "unused", True)
+    jobs = []
+    for relative, job in briefing_pdfs(ws, source, briefing_meta(source, ws), 120).items():
+        name = Path(relative).stem
+        (folder / f"{name}.html").write_text(job.html, encoding="utf-8")
+        attach = []
+        for n, (file_name, data, _) in enumerate(job.attachments):
+            (folder / f"{name}.{n}.bin").write_bytes(data)
+            attach.append((str(folder / f"{name}.{n}.bin"), file_name))
+        base = (root / "templates").resolve().as_uri() + "/"
+        html, pdf = str(folder / f"{name}.html"), str(folder / f"{name}.pdf")
+        jobs.append({"html": html, "pdf": pdf, "base": base, "attach": attach})
+    return jobs
+
+
+@dataclass
+class Report:
+    """Lines of the printed report and the targets met or missed."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def say(self, label: str, value: str, target: str = "", met: bool | None = None) -> None:
+        """Print one measurement, with its target and PASS/MISS when it has one."""
+        verdict = "" if met is None else ("PASS" if met else "MISS")
+        line = f"{label:<44} {value:<34} {target:<22} {verdict}".rstrip()
+        self.lines.append(line)
+        print(line, flush=True)
+
+
+def mb(size: float) -> str:
+    """Format bytes as MB."""
+    return f"{size / 1e6:.0f} MB"
+
+
+def html_builds(report: Report, root: Path, events: int) -> None:
+    """The full HTML build, a no-op rebuild, one edit, that event alone; peak memory."""
+    full = build_run(root, pdf=False)
+    report.say(f"full HTML build, {events} events", f"{full.wall:.1f} s")
+    report.say("  stages", shown_stages(full))
+    report.say("  events per second", f"{events / full.wall:.2f}")
+    noop = statistics.median(build_run(root, pdf=False).wall for _ in range(3))
+    share = noop / full.wall
+    report.say("no-op rebuild", f"{noop:.2f} s = {share:.1%} of full", "< 5%", share < 0.05)
+    edit_one(root / "sources" / "event-0001.yaml")
+    edited = build_run(root, pdf=False)
+    report.say("rebuild after editing one source", f"{edited.wall:.2f} s")
+    report.say("  stages", shown_stages(edited))
+    alone_root = one_event_workspace(root, "event-0001", root.parent / "alone")
+    alone = median_of(3, lambda: _fresh_build(alone_root))
+    ratio = edited.wall / alone
+    shown = f"{alone:.2f} s; ratio {ratio:.1f}x"
+    report.say("  building that one event alone", shown, "< 2x", ratio < 2)
+    report.say(
+        f"peak memory, {events}-event HTML build",
+        f"build {mb(full.data['rss'])}; Pagefind {mb(full.data['children_rss'])}",
+        "< 500 MB",
+        max(full.data["rss"], full.data["children_rss"]) < 500e6,
+    )
+
+
+def _fresh_build(root: Path) -> float:
+    """Build a workspace into an empty output folder (HTML only) and time the process."""
+    shutil.rmtree(root / "output", ignore_errors=True)
+    return build_run(root, pdf=False).wall
+
+
+POOL = """
+import json, sys, time
+from pathlib import Path
+from briefgen.build import briefing_meta, briefing_pdfs, workspace
+from briefgen.check import load_sources
+from briefgen.config import load_config
+from briefgen.pdf import PdfOutput, render_pdfs
+
+root = Path.cwd()
+ws = workspace(root, load_config(root), root / "unused", True)
+sources = load_sources(sorted((root / "sources").glob("*.yaml")))
+jobs = [j for s in sources for j in briefing_pdfs(ws, s, briefing_meta(s, ws), 120).values()]
+started = time.monotonic()
+outputs = render_pdfs(jobs, int(sys.argv[1]))
+seconds = time.monotonic() - started
+assert all(isinstance(o, PdfOutput) for o in outputs), outputs
+print(json.dumps({"seconds": seconds, "pdfs": len(jobs)}))
+"""
+
+
+def pool_run(root: Path, workers: int) -> tuple[float, int, float]:
+    """Time the PDF pool alone on every PDF of a workspace; return seconds, PDFs, CPU seconds."""
+    before = cpu_of_children()
+    data = json.loads(timed([sys.executable, "-c", POOL, str(workers)], root)[1].splitlines()[-1])
+    return data["seconds"], data["pdfs"], cpu_of_children() - before
+
+
+def cpu_of_children() -> float:
+    """Return the CPU time (user and system) of every finished child process so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pdf_builds(report: Report, root: Path, events: int) -> None:
+    """A full build with PDFs, then PDF throughput with one worker against two."""
+    full = build_run(root, pdf=True)
+    pdfs = 2 * events  # the briefing and its transcript
+    report.say(f"full build with PDFs, {events} events", f"{full.wall:.1f} s", f"({pdfs} PDFs)")
+    report.say("  stages", shown_stages(full))
+    workers = full.data["workers_rss"]
+    report.say("  peak memory of the PDF workers", mb(workers), "< 500 MB", workers < 500e6)
+    one, count, cpu_one = pool_run(root, 1)
+    two, _, cpu_two = pool_run(root, 2)
+    shown = f"{count / one:.2f} PDFs/s ({one:.1f} s)"
+    report.say("PDF throughput, 1 worker (--jobs 1)", shown, f"(CPU {cpu_one:.0f} s)")
+    shown = f"{count / two:.2f} PDFs/s ({two:.1f} s)"
+    report.say("PDF throughput, 2 workers (--jobs 2)", shown, f"(CPU {cpu_two:.0f} s)")
+    report.say("  --jobs 2 against --jobs 1", f"{one / two:.2f}x", ">= 1.6x", one / two >= 1.6)
+
+
+def shown_stages(run: Run) -> str:
+    """List the stages of a build that took a noticeable time."""
+    stages = run.data["stages"].items()
+    return ", ".join(f"{name.lower()} {t:.1f} s" for name, t in stages if t >= 0.05)
+
+
+def overhead(report: Report, root: Path) -> None:
+    """One event's PDFs: the whole briefgen process against bare WeasyPrint in its own."""
+    alone = one_event_workspace(root, "event-0001", root.parent / "one-pdf")
+    bare_dir = root.parent / "bare"
+    bare_dir.mkdir(exist_ok=True)
+    jobs = json.dumps(final_html(alone, "event-0001", bare_dir))
+    bare = median_of(3, lambda: timed([sys.executable, "-c", BARE, jobs], bare_dir)[0])
+
+    def briefgen(*args: str) -> float:
+        shutil.rmtree(alone / "output", ignore_errors=True)
+        return cli_run(alone, *args, "sources/event-0001.yaml")
+
+    serial = median_of(3, lambda: briefgen("--jobs", "1"))
+    default = median_of(3, briefgen)
+    report.say("one event's 2 PDFs, bare WeasyPrint", f"{bare:.2f} s", "(one process, in turn)")
+    ratio = serial / bare
+    shown = f"{serial:.2f} s; ratio {ratio:.2f}"
+    report.say("  python -m briefgen build --jobs 1", shown, "< 1.15", ratio < 1.15)
+    shown = f"{default:.2f} s; ratio {default / bare:.2f}"
+    report.say("  python -m briefgen build (default jobs)", shown)
+
+
+def machine() -> str:
+    """Describe the machine and the versions measured."""
+    import importlib.metadata
+
+    from briefgen import __version__
+
+    weasy = importlib.metadata.version("weasyprint")
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    return (
+        f"{platform.machine()}, {cpus} CPUs, Python {platform.python_version()}, "
+        f"briefgen {__version__}, WeasyPrint {weasy}, {dt.date.today().isoformat()}; "
+        f"load average {load}"
+    )
+
+
+def main() -> None:
+    """Parse the options, build the workspaces, print the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=200, help="events in the HTML workspace")
+    parser.add_argument("--pdf-events", type=int, default=20, help="events built with PDFs")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic events")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary workspaces")
+    args = parser.parse_args()
+    report = Report()
+    print(f"machine: {machine()}")
+    speakers = SIDES * SPEAKERS_PER_SIDE
+    print(f"each event: {TURNS} turns, {QUOTES} quotes, {SIDES} sides, {TOPICS} topics, ", end="")
+    print(f"{speakers} speakers; seed {args.seed}", flush=True)
+    folder = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
+    try:
+        write_workspace(folder / "html", args.events, args.seed)
+        html_builds(report, folder / "html", args.events)
+        write_workspace(folder / "pdf", args.pdf_events, args.seed)
+        pdf_builds(report, folder / "pdf", args.pdf_events)
+        overhead(report, folder / "pdf")
+        print(f"load average at the end: {', '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    finally:
+        if args.keep:
+            print(f"workspaces kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
