@@ -93,12 +93,15 @@ def build(
     since: str | None = None,
     force: bool = False,
     reporter: Reporter | None = None,
+    draft: bool = False,
 ) -> BuildResult:
     """Build the briefings of ``paths`` (files or folders) into ``output``; never prints.
 
     Nothing is written unless every source loads and every page and PDF renders. Work
     whose inputs are unchanged since the last build into ``output`` is skipped, unless
-    ``force``. Progress goes to ``reporter`` (default: a silent one).
+    ``force``. Progress goes to ``reporter`` (default: a silent one). A ``draft`` build
+    (the preview's) shows the revision a real build would make but records none, so saves
+    made while previewing do not each become a revision.
     """
     started = time.monotonic()
     reporter = reporter or Reporter()
@@ -108,7 +111,7 @@ def build(
     root = find_root(files[0])
     ws = workspace(root, load_config(root), output, pdf)
     result = BuildResult(ws.out_dir)
-    options = Options(strict, workers, pdf_timeout, since, force)
+    options = Options(strict, workers, pdf_timeout, since, force, draft)
     try:
         writer = stage_build(ws, files, options, result, reporter)
         reporter.stage("Writing", 1)
@@ -133,6 +136,13 @@ class Options:
     pdf_timeout: float = PDF_TIMEOUT
     since: str | None = None
     force: bool = False
+    draft: bool = False
+
+    @property
+    def key_note(self) -> str | None:
+        """Return what besides the inputs distinguishes this build's outputs (see input_key)."""
+        note = (self.since or "") + ("|draft" if self.draft else "")
+        return note or None
 
 
 def stage_build(
@@ -285,12 +295,16 @@ def prepare(item: Item, ws: Workspace, options: Options, writer: OutputWriter) -
     source = item.source
     assert source is not None
     step = revision_step(source, ws, options.since)
+    if options.draft:
+        step = Step(step.revision, {})
     for relative, data in step.files.items():
         writer.stage(relative, data)
     record = step.files.get(record_name(item.slug)) or read_or_none(
         ws.out_dir / record_name(item.slug)
     )
-    item.key = input_key(ws, item.path, source.raw, evidence_files(source), record, options.since)
+    item.key = input_key(
+        ws, item.path, source.raw, evidence_files(source), record, options.key_note
+    )
     decide(item, ws, fresh=options.force or options.since is not None)
     item.meta = briefing_meta(source, ws, step.revision, item.has_pdf)
     item.warnings = source.warnings

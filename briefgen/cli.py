@@ -156,6 +156,7 @@ def _plural(count: int, noun: str) -> str:
     "--since", metavar="REV", help="List changes since git revision REV in each briefing."
 )
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+@click.option("--draft", is_flag=True, help="Show the next revision but record none (previews).")
 def build(
     paths: tuple[Path, ...],
     output: Path | None,
@@ -164,6 +165,7 @@ def build(
     jobs: int | None,
     since: str | None,
     force: bool,
+    draft: bool,
 ) -> None:
     """Render each source into a briefing: a web page and a PDF (skipping what is unchanged)."""
     from .build import build as run_build
@@ -181,6 +183,7 @@ def build(
                 since=since,
                 force=force,
                 reporter=reporter,
+                draft=draft,
             )
         _echo_diagnostics(result.warnings)
     finally:  # also when the build failed: how many briefings it failed on

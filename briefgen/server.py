@@ -313,7 +313,7 @@ class Preview:
             self._cancel_pdf()
             started = time.monotonic()
             try:
-                result = build(self.paths, self.output, pdf=False)
+                result = build(self.paths, self.output, pdf=False, draft=True)
             except Exception as exc:  # any failure, even a bug, must leave the preview up
                 outcome = Outcome("pages", time.monotonic() - started, problem=describe(exc))
             else:
@@ -479,7 +479,8 @@ class Preview:
 
     def _start_pdf(self) -> None:
         """Start ``briefgen build --pdf`` into the output, in its own process group."""
-        command = [sys.executable, "-m", "briefgen", "build", "--pdf", "-o", str(self.output)]
+        command = [sys.executable, "-m", "briefgen", "build", "--pdf", "--draft"]
+        command += ["-o", str(self.output)]
         out = tempfile.TemporaryFile()  # noqa: SIM115  (_finish_pdf or _cancel_pdf closes)
         err = tempfile.TemporaryFile()  # noqa: SIM115
         process = subprocess.Popen(

@@ -114,3 +114,18 @@ def test_since_takes_the_comparison_from_git(tmp_path: Path) -> None:
     assert "Changes since HEAD" in html and "Both must stop the quarrel now." in html
     status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
     assert status.stdout.splitlines() == [" M sources/event.yaml", "?? out/"]
+
+
+def test_a_draft_build_shows_the_next_revision_but_records_none(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    source = write(tmp_path, VALID)
+    run(source, out)
+    source.write_text(EDITED, encoding="utf-8")
+    run(source, out, draft=True)
+    run(source, out, draft=True)
+    assert "Revision 2 ·" in page(out) and "Changes since revision 1" in page(out)
+    assert json.loads((out / ".briefgen/revisions/event.json").read_text())["number"] == 1
+    assert not (out / ".briefgen/revisions/event/2.yaml").exists()
+    run(source, out)  # the real build after previewing records the revision
+    assert json.loads((out / ".briefgen/revisions/event.json").read_text())["number"] == 2
+    assert "Revision 2 ·" in page(out) and "Changes since revision 1" in page(out)
