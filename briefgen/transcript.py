@@ -23,24 +23,21 @@ from .check import LoadedSource
 from .model import Briefing, Quote, Source, Speaker
 from .render import native_lang
 from .verify import (
-    BRACKET_WORDS,
     MAX_EVIDENCE_BYTES,
+    WORD,
+    QuoteGap,
+    QuoteWord,
     Status,
     Verdict,
     names_for,
     normalise,
     prose_passages,
+    quote_elements,
+    same_word,
     verify_briefing,
 )
 from .workspace import inside
 
-# The word and quote tokens of briefgen.verify, so that words are found as verify found them.
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_QUOTE_TOKEN = re.compile(
-    r"(?P<elision>\[\s*\.\s*\.\s*\.\s*\]|\.\s*\.\s*\.)"
-    r"|(?P<bracket>\[[^\]]*\])"
-    r"|(?P<word>[^\W_]+(?:'[^\W_]+)*)"
-)
 _CJK = (
     "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af"  # Hangul
     "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana, Han
@@ -51,7 +48,6 @@ _MARKED = (Status.VERIFIED, Status.NEAR_MISS)
 _BLOCK_ENDS = {"</p>", "</li>", "</blockquote>", "</pre>"}
 
 Range = tuple[int, int]
-_Element = tuple[str, bool] | int | None  # a word (and whether its case may differ), or a gap
 
 
 @dataclass(frozen=True)
@@ -145,50 +141,31 @@ def _normalised(text: str) -> tuple[str, list[int], list[int]]:
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     """Return the passage's words with their spans in the original text."""
     norm, starts, ends = _normalised(text)
-    return [(m.group(), starts[m.start()], ends[m.end() - 1]) for m in _WORD.finditer(norm)]
+    return [(m.group(), starts[m.start()], ends[m.end() - 1]) for m in WORD.finditer(norm)]
 
 
-def _elements(quote: str) -> list[_Element]:
-    """Split a quote into (word, first-letter case may differ), or a gap of at most n words."""
-    elements: list[_Element] = []
-    fold = True
-    for match in _QUOTE_TOKEN.finditer(normalise(quote)):
-        if match.lastgroup == "word":
-            elements.append((match.group(), fold))
-            fold = False
-        else:
-            elements.append(None if match.lastgroup == "elision" else BRACKET_WORDS)
-            fold = True
-    return elements
-
-
-def _same(word: str, fold: bool, token: str) -> bool:
-    """Tell whether a quote word matches a passage word (as verify compares them)."""
-    return word == token or (fold and word[:1].lower() + word[1:] == token[:1].lower() + token[1:])
-
-
-def _step(element: _Element, row: dict[int, int], words: list[str]) -> dict[int, int]:
+def _step(element: QuoteWord | QuoteGap, row: dict[int, int], words: list[str]) -> dict[int, int]:
     """Return the positions reachable after one more quote element, each with where it came from.
 
     A gap keeps the latest start it can: the shortest gap, so the highlight stays tight.
     """
-    if isinstance(element, tuple):
-        return {j + 1: j for j in row if j < len(words) and _same(*element, words[j])}
-    if element is None:
+    if isinstance(element, QuoteWord):
+        return {j + 1: j for j in row if j < len(words) and same_word(element, words[j])}
+    if element.most is None:
         step: dict[int, int] = {}
         last = min(row)
         for k in range(last, len(words) + 1):
             last = k if k in row else last
             step[k] = last
         return step
-    return {k: j for j in sorted(row) for k in range(j, min(len(words), j + element) + 1)}
+    return {k: j for j in sorted(row) for k in range(j, min(len(words), j + element.most) + 1)}
 
 
 def locate(quote: str, text: str) -> list[Range]:
     """Return the spans of ``text`` holding the quote's words, a span per unbroken run."""
     tokens = _tokens(text)
     words = [word for word, _, _ in tokens]
-    elements = _elements(quote)
+    elements = quote_elements(quote)
     rows = [{j: j for j in range(len(words) + 1)}]
     for element in elements:
         rows.append(_step(element, rows[-1], words))
@@ -197,7 +174,7 @@ def locate(quote: str, text: str) -> list[Range]:
     matched, j = [], min(rows[-1])
     for element, row in zip(reversed(elements), reversed(rows[1:]), strict=True):
         j = row[j]
-        if isinstance(element, tuple):
+        if isinstance(element, QuoteWord):
             matched.append(j)
     runs: list[list[int]] = []
     for index in sorted(matched):

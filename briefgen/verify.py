@@ -22,7 +22,7 @@ SHORT_QUOTE_WORDS = 3  # quotes this short must match exactly, bar one near-iden
 _TYPOGRAPHY = str.maketrans(
     {c: "'" for c in "‘’‚‛′‵`"} | {c: '"' for c in "“”„‟″‶«»"} | {c: "-" for c in "‐‑‒–—―−⁃"}
 )
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _QUOTE_TOKEN = re.compile(
     r"(?P<elision>\[\s*\.\s*\.\s*\.\s*\]|\.\s*\.\s*\.)"
     r"|(?P<bracket>\[[^\]]*\])"
@@ -82,7 +82,7 @@ class _Text:
 
 
 @dataclass(frozen=True)
-class _Word:
+class QuoteWord:
     """A quote word; `fold` when its first letter's case may differ from the source."""
 
     word: str
@@ -91,14 +91,14 @@ class _Word:
 
 
 @dataclass(frozen=True)
-class _Gap:
+class QuoteGap:
     """An editor's elision (`most` None: any number of words) or bracketed insertion."""
 
     most: int | None
     span: tuple[int, int]
 
 
-_Element = _Word | _Gap
+_Element = QuoteWord | QuoteGap
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _fold(word: str) -> str:
 def _analyse(text: str) -> _Text:
     """Normalise and tokenise a passage (cached: passages are checked once per quote)."""
     norm = normalise(text)
-    matches = list(_WORD.finditer(norm))
+    matches = list(WORD.finditer(norm))
     words = tuple(m.group() for m in matches)
     return _Text(
         norm=norm,
@@ -154,21 +154,26 @@ def _compile(quote: str) -> tuple[str, tuple[_Element, ...]]:
     fold = True
     for match in _QUOTE_TOKEN.finditer(norm):
         if match.lastgroup == "word":
-            elements.append(_Word(match.group(), match.span(), fold))
+            elements.append(QuoteWord(match.group(), match.span(), fold))
             fold = False
         else:
             most = None if match.lastgroup == "elision" else BRACKET_WORDS
-            elements.append(_Gap(most, match.span()))
+            elements.append(QuoteGap(most, match.span()))
             fold = True
     return norm, tuple(elements)
 
 
-def _same(word: _Word, token: str) -> bool:
+def quote_elements(quote: str) -> tuple[_Element, ...]:
+    """Return a quote's words, elisions and bracketed insertions, as verify matches them."""
+    return _compile(quote)[1]
+
+
+def same_word(word: QuoteWord, token: str) -> bool:
     """Return whether a quote word matches a source token."""
     return word.word == token or (word.fold and _fold(word.word) == _fold(token))
 
 
-def _costs(word: _Word, text: _Text) -> list[int]:
+def _costs(word: QuoteWord, text: _Text) -> list[int]:
     """Return 0 for each source token the word matches, else 1."""
     if word.fold:
         key = _fold(word.word)
@@ -178,7 +183,7 @@ def _costs(word: _Word, text: _Text) -> list[int]:
 
 def _next_row(element: _Element, prev: list[int], text: _Text) -> list[int]:
     """Extend the alignment table by one quote element (word edits cost 1, gaps 0)."""
-    if isinstance(element, _Gap):
+    if isinstance(element, QuoteGap):
         if element.most is None:
             return list(itertools.accumulate(prev, min))
         return [min(prev[max(0, j - element.most) : j + 1]) for j in range(len(prev))]
@@ -200,19 +205,19 @@ def _table(elements: Sequence[_Element], text: _Text, bound: int) -> list[list[i
     return rows
 
 
-def _gap_step(gap: _Gap, prev: list[int], row: list[int], j: int) -> int:
+def _gap_step(gap: QuoteGap, prev: list[int], row: list[int], j: int) -> int:
     """Return where the source words a gap absorbed begin (as few as possible)."""
     lowest = 0 if gap.most is None else max(0, j - gap.most)
     return next(k for k in range(j, lowest - 1, -1) if prev[k] == row[j])
 
 
 def _word_steps(
-    word: _Word, text: _Text, prev: list[int], row: list[int], j: int
+    word: QuoteWord, text: _Text, prev: list[int], row: list[int], j: int
 ) -> tuple[int, list[_Op]]:
     """Trace one quote word back; return the column before it and its ops (reversed)."""
     ops: list[_Op] = []
     while True:
-        cost = 0 if j > 0 and _same(word, text.words[j - 1]) else 1
+        cost = 0 if j > 0 and same_word(word, text.words[j - 1]) else 1
         if j > 0 and cost == 0 and row[j] == prev[j - 1]:
             return j - 1, [*ops, _Op("eq", word.span, (j - 1, j))]
         # On ties an extra source word beats a dropped or changed quote word: it keeps matches.
@@ -233,7 +238,7 @@ def _backtrace(
     j = end
     for i in range(len(elements), 0, -1):
         element, prev, row = elements[i - 1], rows[i - 1], rows[i]
-        if isinstance(element, _Gap):
+        if isinstance(element, QuoteGap):
             k = _gap_step(element, prev, row, j)
             ops.append(_Op("gap", element.span, (k, j)))
             j = k
@@ -270,7 +275,7 @@ def _named(passage: Passage) -> tuple[str, ...]:
 
 def _occurrences(elements: Sequence[_Element], passages: Sequence[Passage]) -> list[Passage]:
     """Return the passages the quote occurs in exactly."""
-    wanted = {e.word.lower() for e in elements if isinstance(e, _Word)}
+    wanted = {e.word.lower() for e in elements if isinstance(e, QuoteWord)}
     return [
         p
         for p in passages
@@ -292,7 +297,7 @@ def _found(found: Sequence[Passage], speaker: str) -> Verdict:
 
 
 def _candidates(
-    words: Sequence[_Word], passages: Sequence[Passage], limit: int = 8
+    words: Sequence[QuoteWord], passages: Sequence[Passage], limit: int = 8
 ) -> list[Passage]:
     """Return the passages sharing the most of the quote's words (at least half)."""
     wanted = {w.word.lower() for w in words}
@@ -304,13 +309,13 @@ def _candidates(
     return [passages[i] for _, i in sorted(scored)[:limit]]
 
 
-def _short_alignment(words: Sequence[_Word], passage: Passage) -> _Alignment | None:
+def _short_alignment(words: Sequence[QuoteWord], passage: Passage) -> _Alignment | None:
     """Find a short quote with exactly one near-identical word differing (a typo)."""
     text = _analyse(passage.text)
     n = len(words)
     for start in range(len(text.words) - n + 1):
         window = text.words[start : start + n]
-        differ = [k for k in range(n) if not _same(words[k], window[k])]
+        differ = [k for k in range(n) if not same_word(words[k], window[k])]
         if len(differ) == 1 and fuzz.ratio(words[differ[0]].word, window[differ[0]]) >= 75:
             ops = tuple(
                 _Op("sub" if k in differ else "eq", w.span, (start + k, start + k + 1))
@@ -332,7 +337,7 @@ def _closest(
     elements: Sequence[_Element], speaker: str, passages: Sequence[Passage]
 ) -> _Alignment | None:
     """Return the best near miss: fewest edits, then the quoted speaker's, then earliest."""
-    words = [e for e in elements if isinstance(e, _Word)]
+    words = [e for e in elements if isinstance(e, QuoteWord)]
     short = len(words) <= SHORT_QUOTE_WORDS
     if len(words) < 2 or (short and len(words) != len(elements)):
         return None
@@ -456,7 +461,7 @@ def _near_miss(norm: str, alignment: _Alignment, speaker: str) -> Verdict:
 def verify_quote(text: str, speaker: str, passages: Sequence[Passage]) -> Verdict:
     """Check one quote by `speaker` against the passages of its evidence."""
     norm, elements = _compile(text)
-    if not any(isinstance(e, _Word) for e in elements):
+    if not any(isinstance(e, QuoteWord) for e in elements):
         return Verdict(Status.UNVERIFIABLE, message="unverifiable: the quote has no words to check")
     found = _occurrences(elements, passages)
     if found:
