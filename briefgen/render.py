@@ -23,8 +23,8 @@ from .revisions import Revision
 
 WEB_CSS = "briefgen.css"
 PRINT_CSS = "print.css"
-_HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF))
-_KANA_HAN = (
+HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7AF))
+KANA_HAN = (
     (0x3040, 0x30FF),
     (0x31F0, 0x31FF),
     (0x3400, 0x4DBF),
@@ -89,9 +89,9 @@ def native_lang(text: str) -> str | None:
     A name in Han characters alone could be Japanese or Chinese; it is tagged ja (the
     sample's case). The tag only chooses glyph forms and the screen reader's voice.
     """
-    if any(_in(c, _HANGUL) for c in text):
+    if any(_in(c, HANGUL) for c in text):
         return "ko"
-    if any(_in(c, _KANA_HAN) for c in text):
+    if any(_in(c, KANA_HAN) for c in text):
         return "ja"
     return None
 

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from . import markdown
 from .check import LoadedSource
 from .model import Briefing, Quote, Source, Speaker
-from .render import native_lang
+from .render import HANGUL, KANA_HAN, native_lang
 from .verify import (
     MAX_EVIDENCE_BYTES,
     WORD,
@@ -38,10 +38,7 @@ from .verify import (
 )
 from .workspace import inside
 
-_CJK = (
-    "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af"  # Hangul
-    "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana, Han
-)
+_CJK = "".join(f"{chr(a)}-{chr(b)}" for a, b in (*HANGUL, *KANA_HAN))  # as native_lang reads them
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef"
 _CJK_RUN = re.compile(rf"[{_CJK}](?:[\s{_CJK_PUNCT}]*[{_CJK}])*[{_CJK_PUNCT}]*")
 _MARKED = (Status.VERIFIED, Status.NEAR_MISS)
