@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import threading
 import xml.etree.ElementTree as etree
 
 import markdown as md
@@ -61,11 +62,20 @@ def _heading_to_paragraph(element: etree.Element) -> None:
     element.append(strong)
 
 
+_local = threading.local()
+
+
 def _converter() -> md.Markdown:
-    """Return a Markdown converter without extensions (so no attribute syntax)."""
-    converter = md.Markdown(extensions=[], output_format="html")
-    converter.treeprocessors.register(_Demote(converter), "briefgen-demote", 1)
-    return converter
+    """Return this thread's Markdown converter, reset; one without extensions (no attributes).
+
+    Building a converter costs more than most conversions, so each thread keeps one.
+    """
+    converter: md.Markdown | None = getattr(_local, "converter", None)
+    if converter is None:
+        converter = md.Markdown(extensions=[], output_format="html")
+        converter.treeprocessors.register(_Demote(converter), "briefgen-demote", 1)
+        _local.converter = converter
+    return converter.reset()
 
 
 def _bounded(text: str) -> str:
