@@ -24,6 +24,7 @@ from .manifest import (
     Item,
     Made,
     Manifest,
+    SiteRecord,
     cache_bytes,
     cache_name,
     content_digest,
@@ -41,13 +42,14 @@ from .manifest import (
     restore,
     site_key,
 )
-from .pdf import PdfJob, PdfOutput, render_pdfs, source_date
+from .pdf import PdfJob, PdfOutput, PdfPool, render_pdfs, source_date
 from .progress import Reporter, Summary
 from .render import BriefingMeta, Renderer, builtin_templates
 from .revisions import Revision, Step, advance, since_git
-from .site import index_search, site_files
+from .search import index_search
+from .sitepages import site_plan
 from .workspace import CONFIG_NAME, SOURCES_DIR, display_path, find_root, source_files
-from .writer import OutputWriter
+from .writer import OutputWriter, remove_outputs
 
 logger = logging.getLogger(__name__)
 
@@ -113,10 +115,12 @@ def build(
     result = BuildResult(ws.out_dir)
     options = Options(strict, workers, pdf_timeout, since, force, draft)
     try:
-        writer = stage_build(ws, files, options, result, reporter)
+        writer, gone = stage_build(ws, files, options, result, reporter)
         reporter.stage("Writing", 1)
         result.written = writer.commit()
-        result.written += index_search(ws, result)  # site search (briefgen/site.py)
+        for relative in remove_outputs(ws.out_dir, gone):
+            logger.info("removed %s: no briefing makes it any more", relative)
+        result.written += index_search(ws, result)  # sitemap and search (briefgen/search.py)
     except BaseException as exc:
         failed = len(failures(exc, result))
         reporter.finished(Summary(0, len(result.unchanged), failed, time.monotonic() - started))
@@ -147,24 +151,43 @@ class Options:
 
 def stage_build(
     ws: Workspace, files: list[Path], options: Options, result: BuildResult, reporter: Reporter
-) -> OutputWriter:
-    """Plan, load, render and stage everything this build makes; return the writer."""
+) -> tuple[OutputWriter, list[str]]:
+    """Plan, load, render and stage everything this build makes.
+
+    Return the writer, and the site pages of the last build this one no longer makes (a
+    person no briefing names any more, say), to be removed once the writer has committed.
+    """
     check_unique_slugs(files)
     manifest = read_manifest(ws.out_dir)
     fresh = options.force or options.since is not None
     items = [plan(p, ws, manifest, fresh=fresh, strict=options.strict) for p in files]
     tally(items, result)
-    load_items(items, options.strict, reporter, result)
-    writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
-    for item in items:
-        if item.source is not None:
-            prepare(item, ws, options, writer)
-    tally(items, result)
-    site = stage_outputs(writer, ws, items, manifest, options, result, reporter)
+    pool = early_pool(items, options)
+    try:
+        load_items(items, options.strict, reporter, result)
+        writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
+        for item in items:
+            if item.source is not None:
+                prepare(item, ws, options, writer)
+        tally(items, result)
+        site = stage_outputs(writer, ws, items, manifest, options, result, reporter, pool)
+    finally:
+        pool.close()
     updated = Manifest({**manifest.briefings, **entries(items)}, site).dumps()
     if updated != read_or_none(ws.out_dir / MANIFEST):
         writer.stage(MANIFEST, updated)  # last: committed after the outputs it describes
-    return writer
+    before = manifest.site.pages if manifest.site else {}
+    return writer, sorted(set(before) - set(site.pages if site else {}))
+
+
+def early_pool(items: Sequence[Item], options: Options) -> PdfPool:
+    """Start the PDF workers the plan foresees, so that they load WeasyPrint meanwhile.
+
+    Each briefing planned for PDFs makes two (one without a transcript); a worker that
+    turns out not to be needed is ended unused.
+    """
+    foreseen = 2 * sum(PDFS in item.todo for item in items)
+    return PdfPool(min(options.workers or cpu_count(), foreseen))
 
 
 def tally(items: Sequence[Item], result: BuildResult) -> None:
@@ -182,7 +205,8 @@ def stage_outputs(
     options: Options,
     result: BuildResult,
     reporter: Reporter,
-) -> Made | None:
+    pool: PdfPool,
+) -> SiteRecord | None:
     """Render and stage the out-of-date pages, PDFs and site pages; return the site's record.
 
     While worker processes render the PDFs, a thread renders the web pages. The pool stays
@@ -191,7 +215,7 @@ def stage_outputs(
     planned = plan_pdfs(ws, items, options, reporter)
     count = min(options.workers or cpu_count(), len(planned))
 
-    def pages() -> Made | None:
+    def pages() -> SiteRecord | None:
         stage_pages(writer, ws, items, reporter)
         site = stage_site(writer, ws, items, manifest, result, options.force, reporter)
         if planned:  # what is left to wait for
@@ -199,9 +223,10 @@ def stage_outputs(
         return site
 
     if not planned:
+        pool.close()  # workers started for PDFs that turned out current
         return pages()
     web = Background(pages)
-    outputs = render_pdfs([job for _, _, job in planned], count)
+    outputs = render_pdfs([job for _, _, job in planned], count, pool)
     site = web.result()
     stage_pdfs(writer, planned, outputs, result)
     return site
@@ -210,9 +235,9 @@ def stage_outputs(
 class Background:
     """Run a function on a thread of its own; ``result()`` waits, and raises what it raised."""
 
-    def __init__(self, work: Callable[[], Made | None]) -> None:
+    def __init__(self, work: Callable[[], SiteRecord | None]) -> None:
         self.work = work
-        self.value: Made | None = None
+        self.value: SiteRecord | None = None
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="briefgen-pages", daemon=True)
         self.thread.start()
@@ -223,7 +248,7 @@ class Background:
         except BaseException as exc:  # raised again in the build's thread by result()
             self.error = exc
 
-    def result(self) -> Made | None:
+    def result(self) -> SiteRecord | None:
         """Wait for the function; return its value or raise its error."""
         self.thread.join()
         if self.error is not None:
@@ -379,24 +404,30 @@ def stage_site(
     result: BuildResult,
     force: bool,
     reporter: Reporter,
-) -> Made | None:
-    """Render and stage the assets and site-wide pages, unless their inputs are unchanged."""
+) -> SiteRecord | None:
+    """Render and stage the assets and the site-wide pages whose inputs changed."""
     if not ws.config.outputs.html:
         return manifest.site
     listed, warnings = index_entries(ws, items, manifest)
     result.warnings += warnings
     key = site_key(ws, listed)
-    if not force and manifest.site is not None and manifest.site.current(key, ws.out_dir):
-        return manifest.site
-    reporter.stage("Rendering site pages", 1)
+    before = None if force else manifest.site
+    if before is not None and before.current(key, ws.out_dir):
+        return before
     entries = [(loaded(item, ws), item.meta) for item in listed]
     files = {f"assets/{name}": data for name, data in ws.renderer.assets().items()}
-    files |= site_pages(ws, [(source, meta) for source, meta in entries if meta is not None])
+    base = ws.template_digest + (ws.pinned.isoformat().encode() if ws.pinned else b"")
+    plan = site_plan(ws.renderer, [(s, m) for s, m in entries if m is not None], base)
+    reporter.stage("Rendering site pages", len(plan))
+    for page in plan:
+        if before is None or not before.kept(page.path, page.key, ws.out_dir):
+            files[page.path] = page.make()
+        reporter.advance()
     for relative, data in files.items():
         if data != read_or_none(ws.out_dir / relative):  # one edit changes few site pages
             writer.stage(relative, data)
-    reporter.advance()
-    return Made(key, tuple(files))
+    pages = {relative: "" for relative in files} | {p.path: p.key or "" for p in plan}
+    return SiteRecord(key, pages)
 
 
 def loaded(item: Item, ws: Workspace) -> LoadedSource:
@@ -422,11 +453,6 @@ def briefing_pages(ws: Workspace, source: LoadedSource, meta: BriefingMeta) -> d
     for relative, page in ws.renderer.evidence_pages(source, meta).items():
         pages[f"{slug}/{relative}"] = page
     return pages
-
-
-def site_pages(ws: Workspace, entries: list[tuple[LoadedSource, BriefingMeta]]) -> dict[str, bytes]:
-    """Render the pages that gather every briefing in the output, by output path."""
-    return site_files(ws.renderer, entries)
 
 
 def index_entries(

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = ".briefgen/manifest.json"
 CACHE_DIR = ".briefgen/cache"
 PAGES = "pages"
@@ -60,6 +60,22 @@ class Made:
     def current(self, key: str, out_dir: Path) -> bool:
         """Tell whether these outputs were made from ``key`` and all still exist."""
         return self.key == key and all((out_dir / name).is_file() for name in self.files)
+
+
+@dataclass(frozen=True)
+class SiteRecord:
+    """The site-wide files: the key of the whole set, and each file's own key ("": unkeyed)."""
+
+    key: str
+    pages: Mapping[str, str]
+
+    def current(self, key: str, out_dir: Path) -> bool:
+        """Tell whether the site was made from ``key`` and all its files still exist."""
+        return self.key == key and all((out_dir / name).is_file() for name in self.pages)
+
+    def kept(self, path: str, key: str | None, out_dir: Path) -> bool:
+        """Tell whether a keyed file was made from ``key`` and still exists."""
+        return bool(key) and self.pages.get(path) == key and (out_dir / path).is_file()
 
 
 @dataclass(frozen=True)
@@ -85,7 +101,7 @@ class Manifest:
     """Every briefing's entry and the site pages' record."""
 
     briefings: dict[str, Entry] = field(default_factory=dict)
-    site: Made | None = None
+    site: SiteRecord | None = None
 
     def dumps(self) -> bytes:
         """Serialise as stable, readable JSON."""
@@ -93,7 +109,7 @@ class Manifest:
             "format": FORMAT,
             "briefgen": __version__,
             "briefings": {slug: _entry_data(e) for slug, e in sorted(self.briefings.items())},
-            "site": dataclasses.asdict(self.site) if self.site else None,
+            "site": _site_data(self.site),
         }
         return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -115,6 +131,21 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
         "warnings": entry.warnings,
         "made": {group: dataclasses.asdict(made) for group, made in entry.made.items()},
     }
+
+
+def _site_data(site: SiteRecord | None) -> dict[str, Any] | None:
+    """Return the site's record as JSON-ready data."""
+    return None if site is None else {"key": site.key, "pages": dict(sorted(site.pages.items()))}
+
+
+def _site(data: Mapping[str, Any] | None) -> SiteRecord | None:
+    """Read the site's record."""
+    if data is None:
+        return None
+    pages = data["pages"]
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in pages.items()):
+        raise TypeError("malformed site record")
+    return SiteRecord(str(data["key"]), dict(pages))
 
 
 def _made(data: Mapping[str, Any]) -> Made:
@@ -152,8 +183,8 @@ def read_manifest(out_dir: Path) -> Manifest:
         if data.get("format") != FORMAT or data.get("briefgen") != __version__:
             logger.info("the manifest is of another format or version: rebuilding everything")
             return Manifest()
-        site = _made(data["site"]) if data["site"] is not None else None
-        return Manifest({s: _entry(e) for s, e in data["briefings"].items()}, site)
+        briefings = {s: _entry(e) for s, e in data["briefings"].items()}
+        return Manifest(briefings, _site(data["site"]))
     except FileNotFoundError:
         return Manifest()
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:

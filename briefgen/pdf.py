@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -105,8 +105,14 @@ def render_pdf(
     return output.data
 
 
-def render_pdfs(jobs: Sequence[PdfJob], workers: int = 1) -> list[PdfOutput | RenderError]:
-    """Render every job in up to ``workers`` processes; failures are returned, not raised."""
+def render_pdfs(
+    jobs: Sequence[PdfJob], workers: int = 1, pool: PdfPool | None = None
+) -> list[PdfOutput | RenderError]:
+    """Render every job in up to ``workers`` processes; failures are returned, not raised.
+
+    With a ``pool`` (started earlier, see ``PdfPool``), its workers render the jobs; it is
+    closed when they are done.
+    """
     results: dict[int, PdfOutput | RenderError] = {}
     queue: deque[int] = deque()
     when = source_date()
@@ -119,9 +125,9 @@ def render_pdfs(jobs: Sequence[PdfJob], workers: int = 1) -> list[PdfOutput | Re
             results[index] = problem
         else:
             queue.append(index)
-    pool = _Pool(jobs, results, max(1, workers))
+    pool = pool or PdfPool(0)
     try:
-        pool.run(queue)
+        pool.run(jobs, results, queue, max(1, workers))
     finally:
         pool.close()
     return [results[index] for index in range(len(jobs))]
@@ -143,7 +149,7 @@ class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
     stderr: IO[bytes]
-    index: int
+    index: int | None  # None: started ahead of the jobs, none given yet
     deadline: float
     started: bool = False
 
@@ -173,24 +179,34 @@ def _worker_env() -> dict[str, str]:
     return env
 
 
-@dataclass
-class _Pool:
-    """Worker processes that each render one job at a time, killed when a job overruns."""
+class PdfPool:
+    """Worker processes that each render one job at a time, killed when a job overruns.
 
-    jobs: Sequence[PdfJob]
-    results: dict[int, PdfOutput | RenderError]
-    size: int
-    workers: list[_Worker] = field(default_factory=list)
+    Workers can be started before their jobs exist (``PdfPool(n)``): loading WeasyPrint,
+    the slowest part of a worker's start, then overlaps the build's loading and rendering.
+    """
 
-    def run(self, queue: deque[int]) -> None:
-        """Render every queued job, starting workers as needed."""
+    def __init__(self, size: int) -> None:
+        self.jobs: Sequence[PdfJob] = ()
+        self.results: dict[int, PdfOutput | RenderError] = {}
+        self.workers = [self._start(None) for _ in range(size)]
+
+    def run(
+        self,
+        jobs: Sequence[PdfJob],
+        results: dict[int, PdfOutput | RenderError],
+        queue: deque[int],
+        size: int,
+    ) -> None:
+        """Render every queued job, with the workers started ahead and more as needed."""
+        self.jobs, self.results = jobs, results
         while queue or self.workers:
-            while queue and len(self.workers) < self.size:
+            while queue and len(self.workers) < size:
                 self.workers.append(self._start(queue.popleft()))
             self._step(queue)
 
-    def _start(self, index: int) -> _Worker:
-        """Start a worker that will take job ``index`` once it has loaded WeasyPrint.
+    def _start(self, index: int | None) -> _Worker:
+        """Start a worker that will take job ``index`` (or the next) once it has loaded WeasyPrint.
 
         A fresh interpreter rather than multiprocessing: no fork of a threaded parent, and
         no re-import of the parent's ``__main__`` (``python -m briefgen`` would rerun the CLI).
@@ -226,8 +242,10 @@ class _Pool:
         except (EOFError, OSError):
             self._fail(worker, worker.died())
             return
-        if kind != "ready":
+        if kind != "ready" and worker.index is not None:
             self.results[worker.index] = payload
+            worker.index = None
+        if worker.index is None:
             if not queue:
                 self._retire(worker)
                 return
@@ -236,6 +254,7 @@ class _Pool:
 
     def _send(self, worker: _Worker) -> None:
         """Hand the worker its job and start the job's clock."""
+        assert worker.index is not None
         job = self.jobs[worker.index]
         try:
             worker.conn.send(job)
@@ -247,14 +266,20 @@ class _Pool:
 
     def _overran(self, worker: _Worker) -> None:
         """Kill a worker whose job (or start-up) took too long."""
-        job = self.jobs[worker.index]
-        limit = job.timeout if worker.started else STARTUP_TIMEOUT
-        what = "PDF rendering" if worker.started else "starting the PDF renderer"
-        self._fail(worker, f"{what} took longer than {limit:g} s")
+        if not worker.started:
+            self._fail(worker, f"starting the PDF renderer took longer than {STARTUP_TIMEOUT:g} s")
+            return
+        assert worker.index is not None
+        limit = self.jobs[worker.index].timeout
+        self._fail(worker, f"PDF rendering took longer than {limit:g} s")
 
     def _fail(self, worker: _Worker, message: str) -> None:
-        """Record a failure for the worker's job and get rid of the worker."""
-        self.results[worker.index] = RenderError(f"{self.jobs[worker.index].slug}: {message}")
+        """Record a failure for the worker's job (if it has one) and get rid of the worker."""
+        if worker.index is not None:
+            slug = self.jobs[worker.index].slug
+            self.results[worker.index] = RenderError(f"{slug}: {message}")
+        else:
+            logger.warning("a PDF worker failed before it had a job: %s", message)
         worker.process.kill()
         self._retire(worker)
 
@@ -270,7 +295,7 @@ class _Pool:
         worker.stderr.close()
 
     def close(self) -> None:
-        """Kill whatever is still running (after an interrupt or an unexpected error)."""
+        """Kill whatever is still running (unused workers, or after an interrupt or error)."""
         for worker in list(self.workers):
             worker.process.kill()
             self._retire(worker)

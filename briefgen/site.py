@@ -1,4 +1,4 @@
-"""The site around the briefings: people, topics and sides across events, feed, sitemap, search.
+"""The site's view of every briefing: people, topics and sides gathered across events.
 
 Across events, people are the same person when their speaker ``id`` is the same, topics the
 same topic when their topic ``id`` is, and sides the same side when their side ``id`` is.
@@ -9,39 +9,18 @@ named differently in older sources lists those names as "also known as".
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import importlib.metadata
-import logging
-import os
-import subprocess
-import sys
-import tempfile
-import urllib.parse
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from . import markdown
 from .check import LoadedSource
-from .errors import Diagnostic, RenderError, Severity, SourceError
 from .model import Briefing, Event, Side, Speaker, Topic
-from .render import BriefingMeta, Renderer, SideView, citation_numbers, quote_views, side_view
-from .writer import TEMP_PREFIX, OutputWriter
-
-if TYPE_CHECKING:
-    from .build import BuildResult, Workspace
-
-logger = logging.getLogger(__name__)
+from .render import BriefingMeta, SideView, citation_numbers, quote_views, side_view
 
 Entry = tuple[LoadedSource, BriefingMeta]
 SEARCH_DIR = "pagefind"
-SEARCH_JS = "search.js"
-SEARCH_STAMP = "briefgen-pages.sha256"
-SEARCH_TIMEOUT = 300.0
 SITE_FOLDERS = ("assets", "speakers", "topics", "sides", SEARCH_DIR)
-_LAST = {"pagefind-entry.json": 1, SEARCH_STAMP: 2}
 
 
 @dataclass(frozen=True)
@@ -205,13 +184,26 @@ class Site:
     topics: list[TopicView]
     sides: list[SidePage]
 
+    def names(self) -> Names:
+        """Return the newest title of every topic and name of every side."""
+        topics = {t.id: t.topic.title for t in self.topics}
+        return Names(topics, {s.id: s.name for s in self.sides})
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a person's, topic's or side's page shows of the rest of the site: current names."""
+
+    topics: dict[str, str]
+    sides: dict[str, str]
+
     def topic_title(self, topic_id: str) -> str:
         """Return a topic's newest title."""
-        return next(t.topic.title for t in self.topics if t.id == topic_id)
+        return self.topics[topic_id]
 
     def side_name(self, side_id: str) -> str:
         """Return a side's newest name."""
-        return next(s.name for s in self.sides if s.id == side_id)
+        return self.sides[side_id]
 
 
 def page_file(item_id: str) -> str:
@@ -350,16 +342,25 @@ def tracks(stances: Sequence[Stance], covering: Sequence[EventView]) -> list[Tra
     history) is shown once, as the older briefing recorded it.
     """
     order = dict.fromkeys(s.id for e in covering for s in e.briefing.sides)
-    grouped: dict[str, dict[tuple[dt.date, str], Stance]] = {}
+    grouped: dict[str, dict[dt.date, list[Stance]]] = {}
     for stance in stances:
-        key = (stance.date, markdown.plain_text(stance.text).casefold())
-        grouped.setdefault(stance.side.id, {}).setdefault(key, stance)
+        same_day = grouped.setdefault(stance.side.id, {}).setdefault(stance.date, [])
+        if not any(same_stance(stance, other) for other in same_day):
+            same_day.append(stance)
     result = []
     for side_id in sorted(grouped, key=list(order).index):
-        ordered = sorted(grouped[side_id].values(), key=lambda s: s.date)
+        kept = (s for day in grouped[side_id].values() for s in day)
+        ordered = sorted(kept, key=lambda s: s.date)
         newest = next(s for e in covering if (s := e.side(side_id)) is not None)
         result.append(Track(newest, ordered))
     return result
+
+
+def same_stance(one: Stance, other: Stance) -> bool:
+    """Tell whether two stances of a day say the same words (Markdown and case aside)."""
+    if one.text == other.text:
+        return True
+    return markdown.plain_text(one.text).casefold() == markdown.plain_text(other.text).casefold()
 
 
 def gather_sides(events: Sequence[EventView]) -> list[SidePage]:
@@ -373,226 +374,3 @@ def gather_sides(events: Sequence[EventView]) -> list[SidePage]:
             found.setdefault(side.id, []).append(SideAppearance(event, view))
     pages = [SidePage(side_id, appearances) for side_id, appearances in found.items()]
     return sorted(pages, key=lambda p: (p.name.casefold(), p.id))
-
-
-def check_slugs(entries: Iterable[Entry]) -> None:
-    """A source named like a site folder (speakers, topics...) would overwrite its index."""
-    message = "'{}' is the name of a folder of the site; rename the source file"
-    problems = [
-        Diagnostic(source.display, 1, 1, Severity.ERROR, "", message.format(source.slug))
-        for source, _ in entries
-        if source.slug in SITE_FOLDERS
-    ]
-    if problems:
-        raise SourceError(problems)
-
-
-def site_files(renderer: Renderer, entries: Sequence[Entry]) -> dict[str, bytes]:
-    """Render the site-wide files: home, people, topics, sides, the search script and the feed."""
-    check_slugs(entries)
-    site = gather(entries)
-    pages = {"index.html": renderer.index_page(list(entries))} | browse_pages(renderer, site)
-    files = {path: html.encode("utf-8") for path, html in pages.items()}
-    files[f"assets/{SEARCH_JS}"] = renderer.asset(SEARCH_JS)
-    files["feed.xml"] = render_feed(renderer, site).encode("utf-8")
-    return files
-
-
-def browse_pages(renderer: Renderer, site: Site) -> dict[str, str]:
-    """Render the index and the page of every person, topic and side, by output path."""
-
-    def page(name: str, **context: object) -> str:
-        return renderer.render(name, {"site": site, **context}, for_print=False)
-
-    pages = {
-        "speakers/index.html": page("speakers.html"),
-        "topics/index.html": page("topics.html"),
-        "sides/index.html": page("sides.html"),
-    }
-    pages |= {f"speakers/{page_file(p.id)}": page("speaker.html", p=p) for p in site.people}
-    pages |= {f"topics/{page_file(t.id)}": page("topic.html", t=t) for t in site.topics}
-    pages |= {f"sides/{page_file(s.id)}": page("side.html", s=s) for s in site.sides}
-    return pages
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    """One briefing in the Atom feed."""
-
-    id: str
-    title: str
-    link: str
-    published: str
-    updated: str
-    summary: str
-    author: str
-    topics: list[Topic]
-
-
-def timestamp(date: dt.date) -> str:
-    """Return an RFC 3339 timestamp for the start of a day (UTC)."""
-    return f"{date.isoformat()}T00:00:00Z"
-
-
-def site_url(base_url: str | None, relative: str) -> str:
-    """Return the absolute URL of an output path, or the path itself without a base URL."""
-    if not base_url:
-        return relative
-    return urllib.parse.urljoin(base_url.rstrip("/") + "/", relative)
-
-
-def updated(b: Briefing) -> dt.date:
-    """Return the latest of the event's last day and its sources' dates."""
-    dates = [b.event.end_date or b.event.date] + [s.date for s in b.sources if s.date]
-    return max(dates)
-
-
-def feed_entry(event: EventView, renderer: Renderer) -> FeedEntry:
-    """Describe one briefing for the feed; its id is its URL, else a UUID from its slug."""
-    config, b = renderer.config, event.briefing
-    link = site_url(config.base_url, f"{event.slug}/index.html")
-    name = f"briefgen:{event.slug}"
-    ident = link if config.base_url else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
-    return FeedEntry(
-        id=ident,
-        title=b.event.title,
-        link=link,
-        published=timestamp(b.event.date),
-        updated=timestamp(updated(b)),
-        summary=markdown.plain_text(b.event.summary),
-        author=config.organisation or b.event.host,
-        topics=list(b.topics),
-    )
-
-
-def render_feed(renderer: Renderer, site: Site) -> str:
-    """Render output/feed.xml: an Atom feed with one entry per briefing, newest first."""
-    base = renderer.config.base_url
-    entries = [feed_entry(event, renderer) for event in site.events]
-    name = f"briefgen:feed:{renderer.config.organisation or ''}"
-    feed = {
-        "id": site_url(base, "feed.xml")
-        if base
-        else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}",
-        "home": site_url(base, "index.html"),
-        "self": site_url(base, "feed.xml"),
-        "updated": max((e.updated for e in entries), default=timestamp(dt.date(1970, 1, 1))),
-        "entries": entries,
-    }
-    return renderer.render("feed.xml", {"feed": feed})
-
-
-def index_search(ws: Workspace, result: BuildResult) -> list[Path]:
-    """Index the pages now in the output: the sitemap, and Pagefind's index when pages changed.
-
-    Both run after the build's commit, over the pages actually published (those of
-    earlier builds too), and are committed through a writer of their own.
-    """
-    if not ws.config.outputs.html:
-        return []
-    pages = published_pages(ws.out_dir)
-    writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
-    stage_sitemap(writer, ws, pages)
-    bundle = search_bundle(ws, result, pages)
-    for relative in sorted(bundle, key=lambda r: (_LAST.get(r, 0), r)):
-        writer.stage(f"{SEARCH_DIR}/{relative}", bundle[relative])
-    written = writer.commit()
-    if bundle:
-        remove_stale(ws.out_dir / SEARCH_DIR, set(bundle))
-    return written
-
-
-def published_pages(out_dir: Path) -> list[str]:
-    """Return the output path of every page in the output, but the search bundle's and hidden."""
-    pages = []
-    for path in sorted(out_dir.rglob("*.html")):
-        relative = path.relative_to(out_dir)
-        if relative.parts[0] == SEARCH_DIR or any(p.startswith(".") for p in relative.parts):
-            continue
-        if path.is_file():
-            pages.append(relative.as_posix())
-    return pages
-
-
-def stage_sitemap(writer: OutputWriter, ws: Workspace, pages: Sequence[str]) -> None:
-    """Stage sitemap.xml (absolute URLs need base_url) when it changed; remove it without one."""
-    target = ws.out_dir / "sitemap.xml"
-    base = ws.config.base_url
-    if not base:
-        target.unlink(missing_ok=True)
-        return
-    urls = [site_url(base, page) for page in pages]
-    data = ws.renderer.render("sitemap.xml", {"urls": urls}).encode("utf-8")
-    if not target.is_file() or target.read_bytes() != data:
-        writer.stage("sitemap.xml", data)
-
-
-def search_bundle(ws: Workspace, result: BuildResult, pages: Sequence[str]) -> dict[str, bytes]:
-    """Return Pagefind's files for pagefind/ (and its stamp); nothing when it is up to date.
-
-    The stamp (a hash of the pages) vouches for the index; it is removed before a run, so
-    that a run that fails leaves the next build to index again. Pagefind writes into a
-    temporary folder, never into the output; the entry file is committed last, so that a
-    reader never sees it name index files that are not there yet.
-    """
-    folder = ws.out_dir / SEARCH_DIR
-    stamp = folder / SEARCH_STAMP
-    indexed = stamp.is_file() and (folder / "pagefind.js").is_file()
-    if indexed and not any(p.suffix == ".html" for p in result.written):
-        return {}
-    digest = pages_digest(ws.out_dir, pages)
-    if indexed and stamp.read_bytes() == digest:
-        logger.debug("search index is up to date")
-        return {}
-    stamp.unlink(missing_ok=True)
-    return run_pagefind(ws.out_dir) | {SEARCH_STAMP: digest}
-
-
-def pagefind_version() -> str:
-    """Return the installed Pagefind binary's version (its output depends on it)."""
-    try:
-        return importlib.metadata.version("pagefind_bin")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def pages_digest(out_dir: Path, pages: Sequence[str]) -> bytes:
-    """Hash every page Pagefind indexes, and Pagefind's version."""
-    digest = hashlib.sha256(pagefind_version().encode())
-    for relative in pages:
-        data = (out_dir / relative).read_bytes()
-        digest.update(f"{relative}\0{len(data)}\0".encode())
-        digest.update(data)
-    return (digest.hexdigest() + "\n").encode("ascii")
-
-
-def run_pagefind(site_dir: Path) -> dict[str, bytes]:
-    """Run Pagefind over a site into a temporary folder; return its files by relative path."""
-    with tempfile.TemporaryDirectory(prefix="briefgen-search-") as temp:
-        bundle = Path(temp) / "bundle"
-        command = [sys.executable, "-m", "pagefind", "--site", str(site_dir)]
-        command += ["--output-path", str(bundle), "--keep-index-url", "--silent"]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=SEARCH_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            raise RenderError(f"search index: Pagefind took over {SEARCH_TIMEOUT:.0f} s") from None
-        if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
-            detail = (done.stderr or done.stdout).strip()[-2000:]
-            raise RenderError(
-                f"search index: Pagefind failed (is pagefind[bin] installed?)\n{detail}"
-            )
-        files = sorted(p for p in bundle.rglob("*") if p.is_file())
-        return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in files}
-
-
-def remove_stale(folder: Path, keep: set[str]) -> None:
-    """Remove files under the search folder that this index no longer has, and empty folders."""
-    for current, _dirs, files in os.walk(folder, topdown=False):
-        here = Path(current)
-        for name in files:
-            if name.startswith(TEMP_PREFIX):  # a concurrent commit's, not ours to remove
-                continue
-            if (here / name).relative_to(folder).as_posix() not in keep:
-                (here / name).unlink()
-        if here != folder and not any(here.iterdir()):
-            here.rmdir()

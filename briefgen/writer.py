@@ -8,6 +8,7 @@ import os
 import secrets
 import stat
 import time
+from collections.abc import Sequence
 from contextlib import ExitStack, suppress
 from pathlib import Path, PurePosixPath
 
@@ -120,6 +121,18 @@ class OutputWriter:
         finally:
             os.close(fd)
         return name
+
+
+def remove_outputs(out_dir: Path, relatives: Sequence[str]) -> list[str]:
+    """Remove files an earlier build made that nothing makes any more, never outside the output."""
+    removed = []
+    root = out_dir.resolve()
+    for relative in relatives:
+        target = out_dir.joinpath(*checked_parts(relative))
+        if target.parent.resolve().is_relative_to(root) and target.is_file():
+            target.unlink()
+            removed.append(relative)
+    return removed
 
 
 def _open_dir(parent: int | None, name: str) -> int:

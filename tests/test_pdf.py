@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import subprocess
 import threading
@@ -23,6 +24,7 @@ from briefgen.pdf import (
     MAX_HTML_CHARS,
     PdfJob,
     PdfOutput,
+    PdfPool,
     allowed_folders,
     render_pdf,
     render_pdfs,
@@ -402,3 +404,30 @@ def test_absurd_input_is_refused_before_rendering(workspace: Path) -> None:
     assert isinstance(result, RenderError)
     assert "larger than" in str(result)
     assert time.monotonic() - started < 1
+
+
+def _ended(pid: int) -> bool:
+    """Tell whether a child process has exited and been reaped."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_workers_started_ahead_render_the_jobs_and_unused_ones_end(tmp_path: Path) -> None:
+    pool = PdfPool(3)  # started before the jobs exist, as a build does
+    pids = [worker.process.pid for worker in pool.workers]
+    jobs = [job(name, document(f"<p>{name}</p>"), tmp_path) for name in ("one", "two")]
+    results = render_pdfs(jobs, workers=2, pool=pool)
+    texts = [PdfReader(io.BytesIO(output(r).data)).pages[0].extract_text() for r in results]
+    assert ["one" in texts[0], "two" in texts[1]] == [True, True]
+    assert pool.workers == []
+    assert all(_ended(pid) for pid in pids), "the third worker, never needed, is ended"
+
+
+def test_a_pool_closed_unused_leaves_no_process() -> None:
+    pool = PdfPool(2)
+    pids = [worker.process.pid for worker in pool.workers]
+    pool.close()
+    assert pool.workers == [] and all(_ended(pid) for pid in pids)

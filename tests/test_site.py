@@ -16,13 +16,14 @@ from typing import Any
 import pytest
 from test_render import EVIL, _assert_clean, _hostile_source, parse
 
-from briefgen import site
+from briefgen import search
 from briefgen.build import BuildResult, build
 from briefgen.check import LoadedSource
 from briefgen.config import Config
 from briefgen.errors import RenderError, SourceError
 from briefgen.render import BriefingMeta, Renderer
-from briefgen.site import SEARCH_STAMP, site_files
+from briefgen.search import SEARCH_STAMP, shard_of
+from briefgen.sitepages import site_files
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = "korea-japan-trade-2019"
@@ -318,25 +319,35 @@ def served(built: tuple[Path, BuildResult]) -> Iterator[str]:
     thread.join()
 
 
-def test_pagefind_index_finds_a_quote_word(served: str, browser: Any) -> None:
+def test_pagefind_finds_quotes_where_said_and_people_by_name(served: str, browser: Any) -> None:
     page = browser.new_page()
     try:
         page.goto(served + "index.html")
         found = page.evaluate(
             """async () => {
                 const pagefind = await import('./pagefind/pagefind.js');
-                const search = await pagefind.search('contaminating');
-                const data = await Promise.all(search.results.map(r => r.data()));
-                return data.map(d => [d.url, d.meta.type]);
+                const listing = await (await fetch('./pagefind/shards.json')).json();
+                for (const shard of listing.shards) {
+                    await pagefind.mergeIndex(`/output/pagefind/${shard}/`, {baseUrl: '/output/'});
+                }
+                const found = {};
+                for (const term of ['contaminating', 'knapper']) {
+                    const search = await pagefind.search(term);
+                    const data = await Promise.all(search.results.map(r => r.data()));
+                    found[term] = data.map(d => [d.url, d.meta.type]);
+                }
+                return found;
             }"""
         )
     finally:
         page.close()
-    urls = [url for url, _ in found]
-    assert f"/output/{SAMPLE}/index.html" in urls
-    assert "/output/speakers/knapper.html" in urls and "/output/topics/bilateral-trust.html" in urls
-    assert "/output/index.html" not in urls
-    assert dict(found)["/output/speakers/knapper.html"] == "Person"
+    quote = dict(found["contaminating"])
+    assert quote.get(f"/output/{SAMPLE}/index.html") == "Briefing", quote
+    assert "/output/index.html" not in quote
+    assert "/output/speakers/knapper.html" not in quote, "a quote is found where it was said"
+    person = dict(found["knapper"])
+    assert person.get("/output/speakers/knapper.html") == "Person", person
+    assert f"/output/{SAMPLE}/index.html" in person, "the merged shards are searched too"
 
 
 def test_search_box_finds_a_quote_when_served(served: str, browser: Any) -> None:
@@ -398,17 +409,19 @@ def test_a_failed_search_run_is_redone_by_the_next_build(
     source = root / "sources" / f"{LATER}.yaml"
     source.write_text(source.read_text().replace("keep talking;", "keep negotiating;"))
 
-    def broken(site_dir: Path) -> dict[str, bytes]:
+    def broken(site_dir: Path, groups: object) -> dict[str, bytes]:
         raise RenderError("search index: Pagefind failed")
 
+    shard = out / "pagefind" / shard_of(f"{LATER}/index.html")
     with monkeypatch.context() as patch:
-        patch.setattr(site, "run_pagefind", broken)
+        patch.setattr(search, "run_pagefind", broken)
         with pytest.raises(RenderError):
             build([root / "sources"], pdf=False)
+    assert not (shard / SEARCH_STAMP).exists()
     assert not (out / "pagefind" / SEARCH_STAMP).exists()
     again = build([root / "sources"], pdf=False)
-    assert out / "pagefind" / "pagefind-entry.json" in again.written
-    assert (out / "pagefind" / SEARCH_STAMP).is_file()
+    assert shard / "pagefind-entry.json" in again.written
+    assert (shard / SEARCH_STAMP).is_file() and (out / "pagefind" / SEARCH_STAMP).is_file()
 
 
 def test_the_search_index_is_byte_identical_from_build_to_build(tmp_path: Path) -> None:

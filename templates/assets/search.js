@@ -38,22 +38,38 @@
   css.href = new URL("pagefind-ui.css", bundle).href;
   document.head.appendChild(css);
 
+  // The index is in shards (briefgen/search.py): the main bundle, and the shards it lists.
+  function shards() {
+    return fetch(new URL("shards.json", bundle).href)
+      .then(function (response) { return response.ok ? response.json() : { shards: [] }; })
+      .then(function (data) {
+        return (data.shards || []).map(function (name) {
+          return { bundlePath: new URL(name + "/", bundle).pathname, baseUrl: root.pathname };
+        });
+      })
+      .catch(function () { return []; });
+  }
+
   var script = document.createElement("script");
   script.src = new URL("pagefind-ui.js", bundle).href;
   script.addEventListener("load", function () {
-    try {
-      new window.PagefindUI({
-        element: "#search",
-        bundlePath: bundle.pathname,
-        showSubResults: true,
-        showImages: false,
-        processResult: labelled
-      });
-      status.textContent = "";
-      status.hidden = true;
-    } catch (error) {
-      say("Search is unavailable: " + error.message);
-    }
+    shards().then(function (merged) {
+      try {
+        new window.PagefindUI({
+          element: "#search",
+          bundlePath: bundle.pathname,
+          baseUrl: root.pathname,
+          mergeIndex: merged,
+          showSubResults: true,
+          showImages: false,
+          processResult: labelled
+        });
+        status.textContent = "";
+        status.hidden = true;
+      } catch (error) {
+        say("Search is unavailable: " + error.message);
+      }
+    });
   });
   script.addEventListener("error", function () {
     say("Search is unavailable: its index (pagefind/) could not be loaded. " +

@@ -1,0 +1,218 @@
+"""The site's own pages: home, the people, topics and sides, their indexes, and the feed.
+
+Each page of a person, topic or side carries a key of what it shows, so that a build after
+one edit renders only the pages that edit changed (see ``PageKeys``). The home page, the
+three indexes and the feed list every briefing in a line or two each: they are rendered
+every time the site is, and written only when their bytes changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import urllib.parse
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import pydantic
+
+from . import markdown
+from .errors import Diagnostic, Severity, SourceError
+from .model import Briefing, Topic
+from .render import Renderer
+from .site import SITE_FOLDERS, Entry, EventView, Site, gather, page_file
+
+SEARCH_JS = "search.js"
+
+
+def check_slugs(entries: Iterable[Entry]) -> None:
+    """A source named like a site folder (speakers, topics...) would overwrite its index."""
+    message = "'{}' is the name of a folder of the site; rename the source file"
+    problems = [
+        Diagnostic(source.display, 1, 1, Severity.ERROR, "", message.format(source.slug))
+        for source, _ in entries
+        if source.slug in SITE_FOLDERS
+    ]
+    if problems:
+        raise SourceError(problems)
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One file of the site: its path, the key of what it shows (None: unkeyed), its maker."""
+
+    path: str
+    key: str | None
+    make: Callable[[], bytes]
+
+
+def site_plan(renderer: Renderer, entries: Sequence[Entry], base: bytes) -> list[SitePage]:
+    """List the site-wide files, keyed on ``base`` (templates, configuration) and what they show."""
+    check_slugs(entries)
+    site = gather(entries)
+    return listing_pages(renderer, site, entries) + keyed_pages(renderer, site, base)
+
+
+def listing_pages(renderer: Renderer, site: Site, entries: Sequence[Entry]) -> list[SitePage]:
+    """List the unkeyed files: home, the three indexes, the search script and the feed."""
+
+    def listing(name: str) -> Callable[[], bytes]:
+        return lambda: renderer.render(name, {"site": site}, for_print=False).encode("utf-8")
+
+    home = lambda: renderer.index_page(list(entries)).encode("utf-8")  # noqa: E731
+    return [
+        SitePage("index.html", None, home),
+        SitePage("speakers/index.html", None, listing("speakers.html")),
+        SitePage("topics/index.html", None, listing("topics.html")),
+        SitePage("sides/index.html", None, listing("sides.html")),
+        SitePage(f"assets/{SEARCH_JS}", None, lambda: renderer.asset(SEARCH_JS)),
+        SitePage("feed.xml", None, lambda: render_feed(renderer, site).encode("utf-8")),
+    ]
+
+
+def keyed_pages(renderer: Renderer, site: Site, base: bytes) -> list[SitePage]:
+    """List the page of every person, topic and side, each keyed by what it shows."""
+    names, keys = site.names(), PageKeys(base)
+
+    def keyed(folder: str, item_id: str, name: str, **view: object) -> SitePage:
+        context = {"site": names, **view}  # the names, not the site: nothing unkeyed
+        key = keys.key(name, names, *view.values())
+        html = lambda: renderer.render(name, context, for_print=False).encode("utf-8")  # noqa: E731
+        return SitePage(f"{folder}/{page_file(item_id)}", key, html)
+
+    pages = [keyed("speakers", p.id, "speaker.html", p=p) for p in site.people]
+    pages += [keyed("topics", t.id, "topic.html", t=t) for t in site.topics]
+    return pages + [keyed("sides", s.id, "side.html", s=s) for s in site.sides]
+
+
+def site_files(renderer: Renderer, entries: Sequence[Entry]) -> dict[str, bytes]:
+    """Render every site-wide file: home, people, topics, sides, the search script, the feed."""
+    return {page.path: page.make() for page in site_plan(renderer, entries, b"")}
+
+
+class PageKeys:
+    """Key a page by the view objects it is rendered from (see site.py) and the current names.
+
+    An event (``EventView``) is hashed as what these pages show of it beyond the view
+    objects: its file name, event details, cast (speakers, topics, sides) and whether it has
+    a PDF. Its positions, quotes, transcript and revision reach the pages only through view
+    objects, which are hashed in full; tests/test_sitepages.py renders every page with those
+    parts of each event taken away and checks that nothing changes.
+    """
+
+    def __init__(self, base: bytes) -> None:
+        self.base = base
+        self.memo: dict[int, bytes] = {}
+
+    def key(self, template: str, *values: object) -> str:
+        """Return the key of a template rendered from these values."""
+        digest = hashlib.sha256(self.base)
+        digest.update(template.encode())
+        for value in values:
+            digest.update(self.encode(value))
+        return digest.hexdigest()
+
+    def encode(self, value: object) -> bytes:
+        """Return a stable, unambiguous encoding of a view value."""
+        if value is None or isinstance(value, bool | int | float):
+            return f"{value!r};".encode()
+        if isinstance(value, str):
+            data = value.encode()
+            return b"s%d:" % len(data) + data
+        if isinstance(value, dt.date):
+            return f"d{value.isoformat()};".encode()
+        if isinstance(value, list | tuple):
+            return b"[" + b"".join(self.encode(v) for v in value) + b"]"
+        if isinstance(value, dict):
+            pairs = (self.encode(k) + self.encode(v) for k, v in value.items())
+            return b"{" + b"".join(pairs) + b"}"
+        return self.remembered(value)
+
+    def remembered(self, value: object) -> bytes:
+        """Encode a model, an event or another view object, each object once."""
+        known = self.memo.get(id(value))
+        if known is None:
+            known = self.memo[id(value)] = self.encode_object(value)
+        return known
+
+    def encode_object(self, value: object) -> bytes:
+        """Encode a model as JSON, an event as what the pages show, a view field by field."""
+        if isinstance(value, pydantic.BaseModel):
+            return b"m" + value.model_dump_json().encode() + b";"
+        if isinstance(value, EventView):
+            b = value.briefing
+            shown = (value.slug, b.event, b.speakers, b.topics, b.sides, value.meta.has_pdf)
+            return b"e" + self.encode(shown)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = [getattr(value, f.name) for f in dataclasses.fields(value)]
+            return type(value).__name__.encode() + self.encode(fields)
+        raise TypeError(f"cannot key a page on a {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One briefing in the Atom feed."""
+
+    id: str
+    title: str
+    link: str
+    published: str
+    updated: str
+    summary: str
+    author: str
+    topics: list[Topic]
+
+
+def timestamp(date: dt.date) -> str:
+    """Return an RFC 3339 timestamp for the start of a day (UTC)."""
+    return f"{date.isoformat()}T00:00:00Z"
+
+
+def site_url(base_url: str | None, relative: str) -> str:
+    """Return the absolute URL of an output path, or the path itself without a base URL."""
+    if not base_url:
+        return relative
+    return urllib.parse.urljoin(base_url.rstrip("/") + "/", relative)
+
+
+def updated(b: Briefing) -> dt.date:
+    """Return the latest of the event's last day and its sources' dates."""
+    dates = [b.event.end_date or b.event.date] + [s.date for s in b.sources if s.date]
+    return max(dates)
+
+
+def feed_entry(event: EventView, renderer: Renderer) -> FeedEntry:
+    """Describe one briefing for the feed; its id is its URL, else a UUID from its slug."""
+    config, b = renderer.config, event.briefing
+    link = site_url(config.base_url, f"{event.slug}/index.html")
+    name = f"briefgen:{event.slug}"
+    ident = link if config.base_url else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+    return FeedEntry(
+        id=ident,
+        title=b.event.title,
+        link=link,
+        published=timestamp(b.event.date),
+        updated=timestamp(updated(b)),
+        summary=markdown.plain_text(b.event.summary),
+        author=config.organisation or b.event.host,
+        topics=list(b.topics),
+    )
+
+
+def render_feed(renderer: Renderer, site: Site) -> str:
+    """Render output/feed.xml: an Atom feed with one entry per briefing, newest first."""
+    base = renderer.config.base_url
+    entries = [feed_entry(event, renderer) for event in site.events]
+    name = f"briefgen:feed:{renderer.config.organisation or ''}"
+    feed = {
+        "id": site_url(base, "feed.xml")
+        if base
+        else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}",
+        "home": site_url(base, "index.html"),
+        "self": site_url(base, "feed.xml"),
+        "updated": max((e.updated for e in entries), default=timestamp(dt.date(1970, 1, 1))),
+        "entries": entries,
+    }
+    return renderer.render("feed.xml", {"feed": feed})

@@ -1,0 +1,133 @@
+"""Keyed site pages: an edit re-renders only the pages it changes, and never too few."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from test_site import LATER, two_event_workspace
+
+from briefgen.build import build
+from briefgen.check import load_sources
+from briefgen.config import load_config
+from briefgen.render import BriefingMeta, Renderer
+from briefgen.revisions import Revision
+from briefgen.site import gather
+from briefgen.sitepages import PageKeys, keyed_pages
+
+SITE_PAGES = ("index.html", "feed.xml", "speakers", "topics", "sides")
+
+
+def _site(root: Path) -> tuple[Renderer, list[tuple[object, BriefingMeta]]]:
+    """Load the workspace's sources as a build would list them."""
+    sources = load_sources(sorted((root / "sources").glob("*.yaml")))
+    meta = BriefingMeta("rev", dt.date(2024, 5, 1), has_pdf=True, version=Revision(3))
+    return Renderer(root, load_config(root)), [(source, meta) for source in sources]
+
+
+def test_keyed_pages_show_nothing_of_an_event_beyond_their_key(tmp_path: Path) -> None:
+    """The keys hash an event as its details and cast: the pages must not show more of it."""
+    renderer, entries = _site(two_event_workspace(tmp_path))
+    site = gather(entries)  # type: ignore[arg-type]
+    before = {p.path: (p.key, p.make()) for p in keyed_pages(renderer, site, b"")}
+    for event in site.events:  # take away all an EventView's key leaves out, in place
+        parts = ("positions", "quotes", "transcript", "takeaways", "questions", "sources")
+        emptied = event.briefing.model_copy(update={part: [] for part in parts})
+        meta = BriefingMeta("other", dt.date(2000, 1, 1), event.meta.has_pdf, Revision())
+        object.__setattr__(event, "briefing", emptied)
+        object.__setattr__(event, "meta", meta)
+    after = {p.path: (p.key, p.make()) for p in keyed_pages(renderer, site, b"")}
+    assert len(before) > 8
+    assert after == before
+
+
+def test_a_key_changes_with_what_its_page_shows(tmp_path: Path) -> None:
+    renderer, entries = _site(two_event_workspace(tmp_path))
+    keys = {p.path: p.key for p in keyed_pages(renderer, gather(entries), b"")}  # type: ignore[arg-type]
+    assert len(set(keys.values())) == len(keys), "every page has a key of its own"
+    again = {p.path: p.key for p in keyed_pages(renderer, gather(entries), b"")}  # type: ignore[arg-type]
+    assert again == keys, "keys are stable from run to run"
+    other = {p.path: p.key for p in keyed_pages(renderer, gather(entries), b"t")}  # type: ignore[arg-type]
+    assert not set(other.values()) & set(keys.values()), "templates and config key every page"
+
+
+def test_page_keys_refuse_what_they_cannot_hash() -> None:
+    with pytest.raises(TypeError, match="cannot key a page on a set"):
+        PageKeys(b"").key("speaker.html", {1})
+
+
+EDITS = {
+    "a stance": ("keep talking;", "keep negotiating;"),
+    "an earlier stance": ("reflect on the decisions", "reconsider the decisions"),
+    "a quote": ('both capitals to keep talking"\n', 'both capitals to keep"\n'),
+    "a title": ("Acting Deputy Assistant", "Deputy Assistant"),
+    "a topic title": ('"Trilateral security cooperation"', '"Trilateral security"'),
+    "a side name": ('"United States government"', '"US administration"'),
+    "an event title": ("Panel on the US–Japan–Korea alliance", "Alliance panel"),
+    "a date": ("date: 2020-02-12", "date: 2020-03-12"),
+    "a summary": ("Keeps asking both allies for calm.", "Asks both allies for calm."),
+    "a side of a speaker": (
+        "    side: south-korea\n    present",
+        "    side: united-states\n    present",
+    ),
+    "a voice of a position": (
+        "topic: trilateral-security\n    stance:",
+        "topic: trilateral-security\n    speaker: moon\n    stance:",
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_an_incremental_site_equals_one_built_from_scratch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = two_event_workspace(tmp_path)
+    build([root / "sources"], root / "kept", pdf=False)
+    source = root / "sources" / f"{LATER}.yaml"
+    old, new = EDITS[edit]
+    text = source.read_text(encoding="utf-8")
+    assert old in text, edit
+    source.write_text(text.replace(old, new, 1), encoding="utf-8")
+    again = build([root / "sources"], root / "kept", pdf=False)
+    build([root / "sources"], root / "fresh", pdf=False)
+    kept, fresh = (_site_files(root / name) for name in ("kept", "fresh"))
+    assert sorted(kept) == sorted(fresh)
+    assert [name for name in kept if kept[name] != fresh[name]] == []
+    rendered = {p.relative_to(root / "kept").as_posix() for p in again.written}
+    assert len(rendered & set(kept)) < len(kept), "an edit does not rewrite every site page"
+
+
+def _site_files(out: Path) -> dict[str, bytes]:
+    """Return the site pages of an output folder by path."""
+    return {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and path.relative_to(out).parts[0] in SITE_PAGES
+    }
+
+
+LEE = """\
+  - id: lee-panelist
+    name: "Lee Min-ho"
+    title: "Research Fellow"
+    affiliation: "Example Institute"
+    side: south-korea
+    present: true
+"""
+
+
+def test_a_person_no_briefing_names_any_more_loses_their_page(tmp_path: Path) -> None:
+    root = two_event_workspace(tmp_path)
+    out = root / "output"
+    source = root / "sources" / f"{LATER}.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("topics:\n", LEE + "topics:\n", 1), encoding="utf-8")
+    build([root / "sources"], pdf=False)
+    assert (out / "speakers" / "lee-panelist.html").is_file()
+    source.write_text(text, encoding="utf-8")
+    build([root / "sources"], pdf=False)
+    assert not (out / "speakers" / "lee-panelist.html").exists()
+    assert (out / "speakers" / "knapper.html").is_file()
+    assert "lee-panelist" not in (out / "speakers" / "index.html").read_text(encoding="utf-8")
