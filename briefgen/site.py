@@ -9,6 +9,7 @@ named differently in older sources lists those names as "also known as".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -52,6 +53,22 @@ class EventView:
     def topic(self, topic_id: str | None) -> Topic | None:
         """Return the topic with this id in this event, if any."""
         return next((t for t in self.briefing.topics if t.id == topic_id), None)
+
+    @functools.cached_property
+    def quotes_by_speaker(self) -> dict[str, list[Statement]]:
+        """Return the event's quotes as statements, by speaker id (people and topics use them)."""
+        found: dict[str, list[Statement]] = {}
+        b = self.briefing
+        for anchor, q in zip(b.quote_ids(), b.quotes, strict=True):
+            speaker = self.speaker(q.speaker)
+            if speaker is None:
+                continue
+            side, topic = self.side(speaker.side), self.topic(q.topic)
+            said = Statement(
+                self.date, "quote", self, speaker, topic, side, q.text, f"quote-{anchor}"
+            )
+            found.setdefault(speaker.id, []).append(said)
+        return found
 
 
 @dataclass(frozen=True)
@@ -284,12 +301,7 @@ def with_role_as_of(statement: Statement, events: Sequence[EventView]) -> Statem
 
 def quotes_of(event: EventView, speaker: Speaker) -> list[Statement]:
     """Return a person's quotes in one event, dated by the event."""
-    b, side = event.briefing, event.side(speaker.side)
-    return [
-        Statement(event.date, "quote", event, speaker, event.topic(q.topic), side, q.text, anchor)
-        for anchor, q in zip((f"quote-{a}" for a in b.quote_ids()), b.quotes, strict=True)
-        if q.speaker == speaker.id
-    ]
+    return event.quotes_by_speaker.get(speaker.id, [])
 
 
 def gather_topics(events: Sequence[EventView]) -> list[TopicView]:

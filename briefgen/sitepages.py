@@ -8,13 +8,17 @@ every time the site is, and written only when their bytes changed.
 
 from __future__ import annotations
 
-import dataclasses
+import copyreg
 import datetime as dt
+import functools
 import hashlib
+import io
+import pickle
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pydantic
 
@@ -95,60 +99,69 @@ def site_files(renderer: Renderer, entries: Sequence[Entry]) -> dict[str, bytes]
 class PageKeys:
     """Key a page by the view objects it is rendered from (see site.py) and the current names.
 
-    An event (``EventView``) is hashed as what these pages show of it beyond the view
-    objects: its file name, event details, cast (speakers, topics, sides) and whether it has
-    a PDF. Its positions, quotes, transcript and revision reach the pages only through view
-    objects, which are hashed in full; tests/test_sitepages.py renders every page with those
-    parts of each event taken away and checks that nothing changes.
+    The key hashes a pickle of the values: equal pickles unpickle to equal values, so two
+    pages with one key render alike. In it, a pydantic model stands as a hash of its JSON,
+    and an event (``EventView``) as a hash of what these pages show of it beyond the view
+    objects: its file name, event details, cast (speakers, topics, sides) and whether it
+    has a PDF. Its positions, quotes, transcript and revision reach the pages only through
+    view objects, which are hashed in full; tests/test_sitepages.py renders every page with
+    those parts of each event taken away and checks that nothing changes.
     """
 
     def __init__(self, base: bytes) -> None:
         self.base = base
-        self.memo: dict[int, bytes] = {}
+        # each model's or event's stand-in, by id; the object is kept so its id is not reused
+        self.stand_ins: dict[int, tuple[object, tuple[Any, ...]]] = {}
 
     def key(self, template: str, *values: object) -> str:
         """Return the key of a template rendered from these values."""
-        digest = hashlib.sha256(self.base)
-        digest.update(template.encode())
-        for value in values:
-            digest.update(self.encode(value))
-        return digest.hexdigest()
+        return hashlib.sha256(self.base + self.pickled((template, values))).hexdigest()
 
-    def encode(self, value: object) -> bytes:
-        """Return a stable, unambiguous encoding of a view value."""
-        if value is None or isinstance(value, bool | int | float):
-            return f"{value!r};".encode()
-        if isinstance(value, str):
-            data = value.encode()
-            return b"s%d:" % len(data) + data
-        if isinstance(value, dt.date):
-            return f"d{value.isoformat()};".encode()
-        if isinstance(value, list | tuple):
-            return b"[" + b"".join(self.encode(v) for v in value) + b"]"
-        if isinstance(value, dict):
-            pairs = (self.encode(k) + self.encode(v) for k, v in value.items())
-            return b"{" + b"".join(pairs) + b"}"
-        return self.remembered(value)
-
-    def remembered(self, value: object) -> bytes:
-        """Encode a model, an event or another view object, each object once."""
-        known = self.memo.get(id(value))
-        if known is None:
-            known = self.memo[id(value)] = self.encode_object(value)
-        return known
-
-    def encode_object(self, value: object) -> bytes:
-        """Encode a model as JSON, an event as what the pages show, a view field by field."""
-        if isinstance(value, pydantic.BaseModel):
-            return b"m" + value.model_dump_json().encode() + b";"
+    def stand_in(self, value: pydantic.BaseModel | EventView) -> tuple[Any, ...]:
+        """Return how a model or an event is pickled for a key: a hash of what it shows."""
+        known = self.stand_ins.get(id(value))
+        if known is not None:
+            return known[1]
         if isinstance(value, EventView):
             b = value.briefing
-            shown = (value.slug, b.event, b.speakers, b.topics, b.sides, value.meta.has_pdf)
-            return b"e" + self.encode(shown)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fields = [getattr(value, f.name) for f in dataclasses.fields(value)]
-            return type(value).__name__.encode() + self.encode(fields)
-        raise TypeError(f"cannot key a page on a {type(value).__name__}")
+            shown = self.pickled(
+                (value.slug, b.event, b.speakers, b.topics, b.sides, value.meta.has_pdf)
+            )
+        else:
+            shown = f"{type(value).__name__}:{value.model_dump_json()}".encode()
+        reduced = (bytes, (hashlib.sha256(shown).digest(),))
+        self.stand_ins[id(value)] = (value, reduced)
+        return reduced
+
+    def pickled(self, value: object) -> bytes:
+        """Pickle values as keys see them: models and events as their stand-ins.
+
+        There is no memo: an object met twice is written twice, so that the pickle depends
+        on the values alone, not on which of them happen to be one object (views are
+        acyclic). Only models and events are pickled by Python code (a dispatch table).
+        """
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.fast = True
+        table = copyreg.dispatch_table.copy()
+        table.update(dict.fromkeys(_model_types(), self.stand_in))
+        table[EventView] = self.stand_in
+        pickler.dispatch_table = table
+        pickler.dump(value)
+        return buffer.getvalue()
+
+
+@functools.cache
+def _model_types() -> tuple[type[pydantic.BaseModel], ...]:
+    """Return every model class of the source format (a dispatch table matches exact types)."""
+    found: list[type[pydantic.BaseModel]] = []
+    todo = [pydantic.BaseModel]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub.__module__.startswith("briefgen."):
+                found.append(sub)
+            todo.append(sub)
+    return tuple(found)
 
 
 @dataclass(frozen=True)

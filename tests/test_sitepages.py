@@ -11,6 +11,7 @@ from test_site import LATER, two_event_workspace
 from briefgen.build import build
 from briefgen.check import load_sources
 from briefgen.config import load_config
+from briefgen.model import Topic
 from briefgen.render import BriefingMeta, Renderer
 from briefgen.revisions import Revision
 from briefgen.site import gather
@@ -52,9 +53,13 @@ def test_a_key_changes_with_what_its_page_shows(tmp_path: Path) -> None:
     assert not set(other.values()) & set(keys.values()), "templates and config key every page"
 
 
-def test_page_keys_refuse_what_they_cannot_hash() -> None:
-    with pytest.raises(TypeError, match="cannot key a page on a set"):
-        PageKeys(b"").key("speaker.html", {1})
+def test_keys_follow_values_not_object_identity() -> None:
+    keys = PageKeys(b"")
+    trade, same = Topic(id="trade", title="Trade"), Topic(id="trade", title="Trade")
+    assert keys.key("topic.html", [trade, trade]) == keys.key("topic.html", [trade, same])
+    retitled = Topic(id="trade", title="Trade policy")
+    assert keys.key("topic.html", [trade]) != keys.key("topic.html", [retitled])
+    assert keys.key("topic.html", [trade]) != keys.key("side.html", [trade])
 
 
 EDITS = {
