@@ -32,6 +32,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 SIDES, SPEAKERS_PER_SIDE, TOPICS, TURNS, QUOTES, ARTICLE_QUOTES = 4, 2, 6, 80, 24, 4
+# Events draw their sides, people and topics from pools, regulars more often than others: an
+# id means the same side, person or topic in every event, as briefgen's site assumes.
+# --same-ids makes the pools as small as one event's cast: every event then names the same
+# 8 people, 6 topics and 4 sides, and each of their pages gathers all events (a stress case).
+POOLS = {"sides": 10, "people": 120, "topics": 24}
 
 _WORDS = (
     "alliance budget cabinet ceasefire coalition committee compliance corridor council "
@@ -68,19 +73,51 @@ def sentence(rng: random.Random) -> str:
     )
 
 
-def _speakers(rng: random.Random, sides: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Two present speakers per side, with distinct names."""
-    names = rng.sample([f"{f} {s}" for f in FIRST.split() for s in LAST.split()], len(sides) * 2)
+@dataclass(frozen=True)
+class Pools:
+    """The sides, people and topics events draw on; names fixed by id."""
+
+    sides: list[dict[str, Any]]
+    people: list[dict[str, Any]]
+    topics: list[dict[str, Any]]
+
+
+def pools(seed: int, sizes: dict[str, int]) -> Pools:
+    """Return pools of the given sizes; the same seed gives the same pools."""
+    rng = random.Random(seed)
+    names = rng.sample([f"{f} {s}" for f in FIRST.split() for s in LAST.split()], sizes["people"])
+    titles = rng.sample(WORDS, sizes["topics"])
+    return Pools(
+        sides=[{"id": f"side{n:02d}", "name": f"Side {n} bloc"} for n in range(sizes["sides"])],
+        people=[{"id": f"p{n:03d}", "name": name} for n, name in enumerate(names)],
+        topics=[{"id": f"t{n:02d}", "title": t.title()} for n, t in enumerate(titles)],
+    )
+
+
+def pick(rng: random.Random, pool: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    """Draw ``count`` distinct members, the first of the pool (the regulars) most often."""
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(pool))]
+    chosen: dict[str, dict[str, Any]] = {}
+    while len(chosen) < count:
+        member = rng.choices(pool, weights)[0]
+        chosen.setdefault(member["id"], member)
+    return list(chosen.values())
+
+
+def _speakers(
+    rng: random.Random, sides: list[dict[str, Any]], people: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Two present speakers per side, each as titled at this event."""
     return [
         {
-            "id": f"sp{n}",
-            "name": names[n],
+            "id": person["id"],
+            "name": person["name"],
             "title": rng.choice(["Senior Fellow", "Director", "Minister", "Professor"]),
             "affiliation": rng.choice(HOSTS),
             "side": sides[n // SPEAKERS_PER_SIDE]["id"],
             "present": True,
         }
-        for n in range(len(names))
+        for n, person in enumerate(people)
     ]
 
 
@@ -139,14 +176,12 @@ def _article(
     return "\n\n".join(paragraphs) + "\n", quotes
 
 
-def event(seed: int, number: int, slug: str) -> tuple[dict[str, Any], str]:
+def event(seed: int, number: int, slug: str, pool: Pools) -> tuple[dict[str, Any], str]:
     """Return one synthetic event's source data and its article text."""
     rng = random.Random(seed * 100_003 + number)
-    sides = [
-        {"id": f"side{n}", "name": f"Side {n} bloc", "summary": sentence(rng)} for n in range(SIDES)
-    ]
-    speakers = _speakers(rng, sides)
-    topics = [{"id": f"t{n}", "title": rng.choice(WORDS).title()} for n in range(TOPICS)]
+    sides = [{**side, "summary": sentence(rng)} for side in pick(rng, pool.sides, SIDES)]
+    speakers = _speakers(rng, sides, pick(rng, pool.people, SIDES * SPEAKERS_PER_SIDE))
+    topics = [dict(topic) for topic in pick(rng, pool.topics, TOPICS)]
     turns = _transcript(rng, speakers)
     article, article_quotes = _article(rng, speakers, topics)
     positions = [
@@ -201,10 +236,10 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
-def write_event(root: Path, seed: int, number: int) -> Path:
+def write_event(root: Path, seed: int, number: int, pool: Pools) -> Path:
     """Write event ``number`` (source and article) into ``root/sources``; return the source."""
     slug = f"event-{number:04d}"
-    data, article = event(seed, number, slug)
+    data, article = event(seed, number, slug, pool)
     folder = root / "sources"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{slug}.article.txt").write_text(article, encoding="utf-8")
@@ -214,11 +249,14 @@ def write_event(root: Path, seed: int, number: int) -> Path:
     return path
 
 
-def write_workspace(root: Path, events: int, seed: int = 7) -> list[Path]:
+def write_workspace(
+    root: Path, events: int, seed: int = 7, sizes: dict[str, int] = POOLS
+) -> list[Path]:
     """Write a workspace of ``events`` synthetic events and a briefgen.yaml; return the sources."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "briefgen.yaml").write_text("organisation: Example Policy Institute\n")
-    return [write_event(root, seed, n) for n in range(1, events + 1)]
+    pool = pools(seed, sizes)
+    return [write_event(root, seed, n, pool) for n in range(1, events + 1)]
 
 
 # --- running builds in fresh processes ---------------------------------------------------------
@@ -505,17 +543,26 @@ def main() -> None:
     parser.add_argument("--pdf-events", type=int, default=20, help="events built with PDFs")
     parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic events")
     parser.add_argument("--keep", action="store_true", help="keep the temporary workspaces")
+    parser.add_argument(
+        "--same-ids", action="store_true", help="every event names the same cast (stress case)"
+    )
+    parser.add_argument("--html-only", action="store_true", help="skip the PDF measurements")
     args = parser.parse_args()
     report = Report()
     print(f"machine: {machine()}")
     speakers = SIDES * SPEAKERS_PER_SIDE
+    sizes = {"sides": SIDES, "people": speakers, "topics": TOPICS} if args.same_ids else POOLS
     print(f"each event: {TURNS} turns, {QUOTES} quotes, {SIDES} sides, {TOPICS} topics, ", end="")
     print(f"{speakers} speakers; seed {args.seed}", flush=True)
+    print(f"drawn from {sizes['sides']} sides, {sizes['people']} people, ", end="")
+    print(f"{sizes['topics']} topics", flush=True)
     folder = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
     try:
-        write_workspace(folder / "html", args.events, args.seed)
+        write_workspace(folder / "html", args.events, args.seed, sizes)
         html_builds(report, folder / "html", args.events)
-        write_workspace(folder / "pdf", args.pdf_events, args.seed)
+        if args.html_only:
+            return
+        write_workspace(folder / "pdf", args.pdf_events, args.seed, sizes)
         pdf_builds(report, folder / "pdf", args.pdf_events)
         overhead(report, folder / "pdf")
         print(f"load average at the end: {', '.join(f'{n:.2f}' for n in os.getloadavg())}")
