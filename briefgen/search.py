@@ -14,6 +14,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,9 @@ SEARCH_TIMEOUT = 300.0
 MAIN = ""  # the main bundle's folder, relative to pagefind/
 _UI_FILES = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
 _LAST = {"pagefind-entry.json": 1, SEARCH_STAMP: 2}
+_SEARCHED_HEAD = re.compile(
+    rb"<main\b[^>]*\bdata-pagefind-body\b[^>]*>\s*<header class=\"page-head\">.*?</header>", re.S
+)
 
 
 def index_search(ws: Workspace, result: BuildResult) -> list[Path]:
@@ -128,7 +132,10 @@ def search_bundles(
     stamped = {name for name in groups if (folder / name / SEARCH_STAMP).is_file()}
     if stamped == set(groups) and not any(p.suffix == ".html" for p in result.written):
         return {}
-    digests = {name: pages_digest(ws.out_dir, pages) for name, pages in groups.items()}
+    digests = {
+        name: pages_digest(ws.out_dir, pages, heads_only=name == MAIN)
+        for name, pages in groups.items()
+    }
     stale = [name for name in groups if _read(folder / name / SEARCH_STAMP) != digests[name]]
     if not stale:
         logger.debug("search index is up to date")
@@ -160,14 +167,31 @@ def pagefind_version() -> str:
         return "unknown"
 
 
-def pages_digest(out_dir: Path, pages: Sequence[str]) -> bytes:
-    """Hash every page of a bundle, and Pagefind's version."""
+def pages_digest(out_dir: Path, pages: Sequence[str], *, heads_only: bool = False) -> bytes:
+    """Hash what Pagefind indexes of every page of a bundle, and Pagefind's version.
+
+    With ``heads_only`` (the main bundle), a page is hashed as the part Pagefind reads:
+    nothing for a page without a search body (the home, the indexes), else its <main>
+    tag and page head. A person's, topic's or side's page holds nothing else in <main>
+    but sections Pagefind ignores (tests/test_site.py checks that layout), so an edit that
+    changes only their lists does not make the main bundle be indexed again.
+    """
     digest = hashlib.sha256(pagefind_version().encode())
     for relative in pages:
         data = (out_dir / relative).read_bytes()
+        if heads_only:
+            data = searched_head(data)
         digest.update(f"{relative}\0{len(data)}\0".encode())
         digest.update(data)
     return (digest.hexdigest() + "\n").encode("ascii")
+
+
+def searched_head(page: bytes) -> bytes:
+    """Return what Pagefind indexes of a person's, topic's or side's page (see pages_digest)."""
+    if b"data-pagefind-body" not in page:
+        return b""
+    head = _SEARCHED_HEAD.search(page)
+    return head.group(0) if head else page
 
 
 def run_pagefind(

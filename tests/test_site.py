@@ -350,6 +350,54 @@ def test_pagefind_finds_quotes_where_said_and_people_by_name(served: str, browse
     assert f"/output/{SAMPLE}/index.html" in person, "the merged shards are searched too"
 
 
+class MainLayout(HTMLParser):
+    """The elements directly inside <main>: each one's tag, class and whether search ignores it."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.children: list[tuple[str, str, bool]] = []
+        self.depth = 0  # inside <main>: 1 for its direct children
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "main":
+            self.depth = 1
+        elif self.depth:
+            if self.depth == 1:
+                ignored = "data-pagefind-ignore" in values
+                self.children.append((tag, values.get("class") or "", ignored))
+            self.depth += tag not in VOID
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main":
+            self.depth = 0
+        elif self.depth > 1:
+            self.depth -= 1
+
+
+VOID = {"br", "hr", "img", "input", "link", "meta", "wbr"}
+
+
+def test_person_topic_and_side_pages_search_only_their_head(
+    built: tuple[Path, BuildResult],
+) -> None:
+    """search.py hashes only the head of these pages to decide whether to index them again."""
+    out, _ = built
+    pages = [p for d in ("speakers", "topics", "sides") for p in (out / d).glob("*.html")]
+    assert len(pages) > 8
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        layout = MainLayout(html).children
+        if page.name == "index.html":
+            assert "data-pagefind-body" not in html
+            continue
+        assert layout[0] == ("header", "page-head", False), page
+        assert all(ignored for _, _, ignored in layout[1:]), (page, layout)
+        head = search.searched_head(page.read_bytes()).decode()
+        assert head.startswith("<main") and head.endswith("</header>"), page
+
+
 def test_search_box_finds_a_quote_when_served(served: str, browser: Any) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 900})
     try:
@@ -383,20 +431,28 @@ def test_search_box_from_a_file_says_the_site_must_be_served(
     assert hidden
 
 
-def test_search_index_runs_only_when_pages_change(tmp_path: Path) -> None:
+def test_search_index_runs_only_for_bundles_whose_pages_change(tmp_path: Path) -> None:
     root = two_event_workspace(tmp_path)
     out = root / "output"
     build([root / "sources"], pdf=False)
-    stale = out / "pagefind" / "fragment" / "en_stale.pf_fragment"
+    shard = out / "pagefind" / shard_of(f"{LATER}/index.html")
+    stale = shard / "fragment" / "en_stale.pf_fragment"
     stale.write_bytes(b"old")
+    main_stale = out / "pagefind" / "fragment" / "en_stale.pf_fragment"
+    main_stale.write_bytes(b"old")
     again = build([root / "sources"], pdf=False)
     assert not [p for p in again.written if "pagefind" in p.parts], "pages did not change"
     assert stale.exists()
     source = root / "sources" / f"{LATER}.yaml"
     source.write_text(source.read_text().replace("keep talking;", "keep negotiating;"))
     changed = build([root / "sources"], pdf=False)
-    assert out / "pagefind" / "pagefind-entry.json" in changed.written
+    assert shard / "pagefind-entry.json" in changed.written
     assert not stale.exists(), "index files no longer produced are removed"
+    assert main_stale.exists(), "a stance shows only in lists the main bundle does not index"
+    source.write_text(source.read_text().replace("Acting Deputy", "Principal Deputy"))
+    retitled = build([root / "sources"], pdf=False)
+    assert out / "pagefind" / "pagefind-entry.json" in retitled.written, "a person's head changed"
+    assert not main_stale.exists()
     assert not list(out.rglob(".briefgen-*.tmp"))
 
 
@@ -418,7 +474,7 @@ def test_a_failed_search_run_is_redone_by_the_next_build(
         with pytest.raises(RenderError):
             build([root / "sources"], pdf=False)
     assert not (shard / SEARCH_STAMP).exists()
-    assert not (out / "pagefind" / SEARCH_STAMP).exists()
+    assert (out / "pagefind" / SEARCH_STAMP).is_file(), "the main bundle was current"
     again = build([root / "sources"], pdf=False)
     assert shard / "pagefind-entry.json" in again.written
     assert (shard / SEARCH_STAMP).is_file() and (out / "pagefind" / SEARCH_STAMP).is_file()
