@@ -96,6 +96,7 @@ def build(
     force: bool = False,
     reporter: Reporter | None = None,
     draft: bool = False,
+    pool: PdfPool | None = None,
 ) -> BuildResult:
     """Build the briefings of ``paths`` (files or folders) into ``output``; never prints.
 
@@ -103,19 +104,25 @@ def build(
     whose inputs are unchanged since the last build into ``output`` is skipped, unless
     ``force``. Progress goes to ``reporter`` (default: a silent one). A ``draft`` build
     (the preview's) shows the revision a real build would make but records none, so saves
-    made while previewing do not each become a revision.
+    made while previewing do not each become a revision. A ``pool`` of PDF workers
+    started earlier (the CLI starts one before importing this module) is used and closed.
     """
     started = time.monotonic()
     reporter = reporter or Reporter()
-    files = source_files(paths)
-    if not files:
-        raise UsageError(f"no source files in {', '.join(str(p) for p in paths)}")
-    root = find_root(files[0])
-    ws = workspace(root, load_config(root), output, pdf)
+    pool = pool or PdfPool(0)
+    try:
+        files = source_files(paths)
+        if not files:
+            raise UsageError(f"no source files in {', '.join(str(p) for p in paths)}")
+        root = find_root(files[0])
+        ws = workspace(root, load_config(root), output, pdf)
+    except BaseException:
+        pool.close()
+        raise
     result = BuildResult(ws.out_dir)
     options = Options(strict, workers, pdf_timeout, since, force, draft)
     try:
-        writer, gone = stage_build(ws, files, options, result, reporter)
+        writer, gone = stage_build(ws, files, options, result, reporter, pool)
         reporter.stage("Writing", 1)
         result.written = writer.commit()
         for relative in remove_outputs(ws.out_dir, gone):
@@ -150,7 +157,12 @@ class Options:
 
 
 def stage_build(
-    ws: Workspace, files: list[Path], options: Options, result: BuildResult, reporter: Reporter
+    ws: Workspace,
+    files: list[Path],
+    options: Options,
+    result: BuildResult,
+    reporter: Reporter,
+    pool: PdfPool,
 ) -> tuple[OutputWriter, list[str]]:
     """Plan, load, render and stage everything this build makes.
 
@@ -162,7 +174,7 @@ def stage_build(
     fresh = options.force or options.since is not None
     items = [plan(p, ws, manifest, fresh=fresh, strict=options.strict) for p in files]
     tally(items, result)
-    pool = early_pool(items, options)
+    grow_pool(pool, items, options)
     try:
         load_items(items, options.strict, reporter, result)
         writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
@@ -180,14 +192,16 @@ def stage_build(
     return writer, sorted(set(before) - set(site.pages if site else {}))
 
 
-def early_pool(items: Sequence[Item], options: Options) -> PdfPool:
+def grow_pool(pool: PdfPool, items: Sequence[Item], options: Options) -> None:
     """Start the PDF workers the plan foresees, so that they load WeasyPrint meanwhile.
 
     Each briefing planned for PDFs makes two (one without a transcript); a worker that
-    turns out not to be needed is ended unused.
+    turns out not to be needed is ended unused, and so are all when no PDF is planned.
     """
     foreseen = 2 * sum(PDFS in item.todo for item in items)
-    return PdfPool(min(options.workers or cpu_count(), foreseen))
+    if not foreseen:
+        pool.close()
+    pool.grow(min(options.workers or cpu_count(), foreseen))
 
 
 def tally(items: Sequence[Item], result: BuildResult) -> None:

@@ -168,6 +168,11 @@ def build(
     draft: bool,
 ) -> None:
     """Render each source into a briefing: a web page and a PDF (skipping what is unchanged)."""
+    from .pdf import PdfPool
+
+    # Loading WeasyPrint is a PDF build's longest wait: start a worker on it before the
+    # build's own imports. The build ends it unused if no PDF turns out to be needed.
+    pool = PdfPool(0 if pdf is False else 1)
     from .build import build as run_build
     from .progress import reporter_for
 
@@ -184,9 +189,11 @@ def build(
                 force=force,
                 reporter=reporter,
                 draft=draft,
+                pool=pool,
             )
         _echo_diagnostics(result.warnings)
     finally:  # also when the build failed: how many briefings it failed on
+        pool.close()
         if reporter.summary is not None:
             click.echo(reporter.summary.line(), err=True)
 

@@ -191,6 +191,11 @@ class PdfPool:
         self.results: dict[int, PdfOutput | RenderError] = {}
         self.workers = [self._start(None) for _ in range(size)]
 
+    def grow(self, size: int) -> None:
+        """Start workers until there are ``size``."""
+        while len(self.workers) < size:
+            self.workers.append(self._start(None))
+
     def run(
         self,
         jobs: Sequence[PdfJob],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -11,9 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 from _workspace import VALID, replace, write
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from briefgen.build import BuildResult, build
+from briefgen.cli import main
 from briefgen.config import load_config
 from briefgen.errors import RenderError, SourceError, TemplateError, UsageError
 from briefgen.writer import TEMP_PREFIX
@@ -311,3 +314,33 @@ def test_two_sources_with_one_slug_are_refused(tmp_path: Path) -> None:
 def test_no_temporary_files_remain(built: tuple[Path, BuildResult]) -> None:
     root, _ = built
     assert not list((root / "output").rglob(f"{TEMP_PREFIX}*"))
+
+
+def _pdf_workers() -> list[int]:
+    """Return the PDF worker processes this test process has started and not reaped."""
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid() and b"briefgen.pdf import serve" in command:
+            workers.append(int(stat.parent.name))
+    return workers
+
+
+def test_the_cli_ends_its_early_pdf_worker_when_no_pdf_is_needed(tmp_path: Path) -> None:
+    root = sample_workspace(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", str(root / "sources")])
+    assert first.exit_code == 0, first.output
+    pdf = next((root / "output").rglob("*.pdf"))
+    made = pdf.stat().st_mtime_ns
+    again = runner.invoke(main, ["build", str(root / "sources")])  # PDFs are current
+    assert again.exit_code == 0, again.output
+    assert "built 0, unchanged 1" in again.output
+    assert pdf.stat().st_mtime_ns == made
+    assert _pdf_workers() == []
+    missing = runner.invoke(main, ["build", str(root / "nowhere.yaml")])
+    assert missing.exit_code == 2 and _pdf_workers() == []
