@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from . import markdown
 from .check import LoadedSource
@@ -44,15 +44,23 @@ class EventView:
 
     def side(self, side_id: str | None) -> Side | None:
         """Return the side with this id in this event, if any."""
-        return next((s for s in self.briefing.sides if s.id == side_id), None)
+        return self._cast[0].get(side_id)
 
     def speaker(self, speaker_id: str | None) -> Speaker | None:
         """Return the speaker with this id in this event, if any."""
-        return next((s for s in self.briefing.speakers if s.id == speaker_id), None)
+        return self._cast[1].get(speaker_id)
 
     def topic(self, topic_id: str | None) -> Topic | None:
         """Return the topic with this id in this event, if any."""
-        return next((t for t in self.briefing.topics if t.id == topic_id), None)
+        return self._cast[2].get(topic_id)
+
+    @functools.cached_property
+    def _cast(
+        self,
+    ) -> tuple[dict[str | None, Side], dict[str | None, Speaker], dict[str | None, Topic]]:
+        """Index the event's sides, speakers and topics by id (the first of an id wins)."""
+        b = self.briefing
+        return _by_id(b.sides), _by_id(b.speakers), _by_id(b.topics)
 
     @functools.cached_property
     def quotes_by_speaker(self) -> dict[str, list[Statement]]:
@@ -69,6 +77,14 @@ class EventView:
             )
             found.setdefault(speaker.id, []).append(said)
         return found
+
+
+def _by_id(items: Sequence[Side | Speaker | Topic]) -> dict[str | None, Any]:
+    """Map ids to items; the first item of an id wins, as a search through them would find."""
+    found: dict[str | None, Any] = {}
+    for item in items:
+        found.setdefault(item.id, item)
+    return found
 
 
 @dataclass(frozen=True)
@@ -273,21 +289,26 @@ def gather_people(events: Sequence[EventView]) -> list[Person]:
     return sorted(people, key=lambda p: (p.name.casefold(), p.id))
 
 
+Kind = Literal["quote", "position", "earlier"]
+
+
 def stances_of(event: EventView, speaker: Speaker) -> list[Statement]:
     """Return the positions (and earlier stances) a person voiced, as one event records them."""
     found = []
     for p in event.briefing.positions:
+        said: list[tuple[dt.date, Kind, str]] = [
+            (h.as_of, "earlier", h.stance) for h in p.history if h.speaker == speaker.id
+        ]
+        if p.speaker == speaker.id:
+            said.insert(0, (p.as_of or event.date, "position", p.stance))
+        if not said:
+            continue
         topic, side = event.topic(p.topic), event.side(p.side)
         anchor = f"position-{p.side}-{p.topic}"
-        if p.speaker == speaker.id:
-            date = p.as_of or event.date
-            found.append(Statement(date, "position", event, speaker, topic, side, p.stance, anchor))
-        for past in p.history:
-            if past.speaker == speaker.id:
-                earlier = Statement(
-                    past.as_of, "earlier", event, speaker, topic, side, past.stance, anchor
-                )
-                found.append(earlier)
+        found += [
+            Statement(date, kind, event, speaker, topic, side, text, anchor)
+            for date, kind, text in said
+        ]
     return found
 
 
