@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -18,6 +18,7 @@ from .errors import BriefgenError, Diagnostic, SourceError, UsageError, diagnost
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 _PATHS = click.Path(exists=True, path_type=Path)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _echo_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
@@ -64,17 +65,22 @@ def main(verbose: bool) -> None:
     )
 
 
+def _output_format(help_text: str) -> Callable[[F], F]:
+    """Return the ``--format text|json`` option of a command that reports to people or tools."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=_PATHS)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Diagnostics as compiler-style lines or as JSON.",
-)
+@_output_format("Diagnostics as compiler-style lines or as JSON.")
 def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
     """Validate sources and report every problem with its file:line:column."""
     from .check import check_paths
@@ -98,14 +104,7 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
 @click.option(
     "--since", "rev", metavar="REV", help="Compare the working copy with git revision REV."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Plain text for an email, or JSON for tools.",
-)
+@_output_format("Plain text for an email, or JSON for tools.")
 def diff(paths: tuple[Path, ...], rev: str | None, fmt: str) -> None:
     """Say what changed in meaning between two versions of a source (exit 1 if anything did)."""
     from . import diff as semantic
