@@ -7,6 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import _workspace
 import pytest
 
 from briefgen.diff import (
@@ -22,59 +23,9 @@ from briefgen.diff import (
 )
 from briefgen.errors import SourceError, UsageError
 
-# A small valid source, kept here so that these tests do not move with other fixtures.
-VALID = """\
-event:
-  title: "Seminar on trade"
-  date: 2019-08-07
-  host: "Example Institute"
-  location: "Washington, D.C."
-  summary: "Both sides want calm."
-sides:
-  - id: us
-    name: "United States"
-    summary: "Calm words."
-  - id: analysts
-    name: "Analysts"
-    summary: "Leadership is lacking."
-speakers:
-  - id: knapper
-    name: "Marc Knapper"
-    title: "Deputy Assistant Secretary"
-    affiliation: "Department of State"
-    side: us
-    present: true
-  - id: snyder
-    name: "Scott Snyder"
-    title: "Senior Fellow"
-    affiliation: "Council on Foreign Relations"
-    side: analysts
-    present: true
-topics:
-  - id: trust
-    title: "Bilateral trust"
-positions:
-  - side: us
-    topic: trust
-    stance: "Both should do some soul-searching."
-    speaker: knapper
-    sources: [article]
-  - side: analysts
-    topic: trust
-    stance: "Seoul lacks leadership."
-    speaker: snyder
-quotes:
-  - id: soul-searching
-    speaker: knapper
-    text: "We believe that some soul-searching is in order"
-    topic: trust
-    source: article
-sources:
-  - id: article
-    kind: article
-    title: "Soul-searching needed"
-    publisher: "The Korea Herald"
-"""
+# The shared valid source without its evidence file: diffs read no files. REORDERED below
+# restates BASE by hand, so a change to _workspace.VALID must be made there too.
+VALID = _workspace.VALID.replace("    file: sources/article.txt\n", "")
 EXTRA = """\
   - speaker: snyder
     text: "Seoul doesn't lead, and Tokyo won't wait"
