@@ -37,7 +37,6 @@ from .manifest import (
     plan,
     previous_item,
     read_manifest,
-    read_or_none,
     record_name,
     restore,
     site_key,
@@ -49,7 +48,7 @@ from .revisions import Revision, Step, advance, since_git
 from .search import index_search
 from .sitepages import site_plan
 from .workspace import CONFIG_NAME, SOURCES_DIR, display_path, find_root, source_files
-from .writer import OutputWriter, remove_outputs
+from .writer import OutputWriter, read_or_none, remove_outputs
 
 logger = logging.getLogger(__name__)
 

@@ -37,6 +37,7 @@ from .render import BriefingMeta
 from .revisions import STATE_DIR, Revision
 from .verify import Status, Verdict
 from .workspace import display_path, find_root, inside
+from .writer import read_or_none
 
 if TYPE_CHECKING:
     from .build import Workspace
@@ -294,14 +295,6 @@ class Item:
     def slug(self) -> str:
         """Return the briefing's name (its file name)."""
         return self.path.stem
-
-
-def read_or_none(path: Path) -> bytes | None:
-    """Read a file; None if it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def record_name(slug: str) -> str:

@@ -19,14 +19,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.parse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import RenderError
 from .site import SEARCH_DIR, SITE_FOLDERS
-from .writer import TEMP_PREFIX, OutputWriter
+from .sitepages import site_url
+from .writer import TEMP_PREFIX, OutputWriter, read_or_none
 
 if TYPE_CHECKING:
     from .build import BuildResult, Workspace
@@ -62,7 +62,7 @@ def index_search(ws: Workspace, result: BuildResult) -> list[Path]:
     for relative, data in bundle_files(bundles):
         writer.stage(f"{SEARCH_DIR}/{relative}", data)
     listing = shards_listing(groups)
-    if listing != _read(ws.out_dir / SEARCH_DIR / SHARDS_FILE):
+    if listing != read_or_none(ws.out_dir / SEARCH_DIR / SHARDS_FILE):
         writer.stage(f"{SEARCH_DIR}/{SHARDS_FILE}", listing)
     written = writer.commit()
     for shard, files in bundles.items():
@@ -113,9 +113,9 @@ def stage_sitemap(writer: OutputWriter, ws: Workspace, pages: Sequence[str]) -> 
     if not base:
         target.unlink(missing_ok=True)
         return
-    urls = [urllib.parse.urljoin(base.rstrip("/") + "/", page) for page in pages]
+    urls = [site_url(base, page) for page in pages]
     data = ws.renderer.render("sitemap.xml", {"urls": urls}).encode("utf-8")
-    if not target.is_file() or target.read_bytes() != data:
+    if read_or_none(target) != data:
         writer.stage("sitemap.xml", data)
 
 
@@ -136,7 +136,7 @@ def search_bundles(
         name: pages_digest(ws.out_dir, pages, heads_only=name == MAIN)
         for name, pages in groups.items()
     }
-    stale = [name for name in groups if _read(folder / name / SEARCH_STAMP) != digests[name]]
+    stale = [name for name in groups if read_or_none(folder / name / SEARCH_STAMP) != digests[name]]
     if not stale:
         logger.debug("search index is up to date")
         return {}
@@ -203,8 +203,8 @@ def run_pagefind(
     the pages' paths in the output. Returns each bundle's files by relative path.
     """
     with tempfile.TemporaryDirectory(prefix="briefgen-search-") as temp:
-        runs = {name: _start(site_dir, Path(temp) / f"run{n}", pages)
-                for n, (name, pages) in enumerate(groups.items())}  # fmt: skip
+        folders = {name: Path(temp) / f"run{n}" for n, name in enumerate(groups)}
+        runs = {name: _start(site_dir, folders[name], pages) for name, pages in groups.items()}
         try:
             return {name: _finish(name, *run) for name, run in runs.items()}
         finally:
@@ -242,14 +242,6 @@ def _finish(name: str, process: subprocess.Popen[str], bundle: Path) -> dict[str
     if name == MAIN:
         return found
     return {path: data for path, data in found.items() if not path.startswith(_UI_FILES)}
-
-
-def _read(path: Path) -> bytes | None:
-    """Read a file; None if it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def remove_stale(folder: Path, keep: set[str]) -> None:

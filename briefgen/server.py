@@ -36,12 +36,12 @@ from .server_http import (
     content_type,
     inject,
     page_token,
-    read_or_none,
     resolve,
 )
 from .server_pdf import PdfPass
 from .server_watch import Watcher
 from .workspace import find_root
+from .writer import read_or_none
 
 __all__ = [
     "HOST",

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from .errors import UsageError
+from .writer import read_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -177,14 +178,6 @@ def page_token(output: Path, page: bytes | None, problem: str) -> str:
             digest.update(f"\0{path.relative_to(assets)}\0{len(data)}\0".encode() + data)
     digest.update(b"\0problem\0" + problem.encode())
     return digest.hexdigest()[:16]
-
-
-def read_or_none(path: Path) -> bytes | None:
-    """Read a file, or None when it went away (a build may be replacing it)."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 class PreviewServer(ThreadingHTTPServer):

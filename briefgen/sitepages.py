@@ -112,6 +112,8 @@ class PageKeys:
         self.base = base
         # each model's or event's stand-in, by id; the object is kept so its id is not reused
         self.stand_ins: dict[int, tuple[object, tuple[Any, ...]]] = {}
+        self.dispatch = copyreg.dispatch_table.copy()  # a dispatch table matches exact types
+        self.dispatch.update(dict.fromkeys([*_model_types(), EventView], self.stand_in))
 
     def key(self, template: str, *values: object) -> str:
         """Return the key of a template rendered from these values."""
@@ -143,17 +145,14 @@ class PageKeys:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=5)
         pickler.fast = True
-        table = copyreg.dispatch_table.copy()
-        table.update(dict.fromkeys(_model_types(), self.stand_in))
-        table[EventView] = self.stand_in
-        pickler.dispatch_table = table
+        pickler.dispatch_table = self.dispatch
         pickler.dump(value)
         return buffer.getvalue()
 
 
 @functools.cache
 def _model_types() -> tuple[type[pydantic.BaseModel], ...]:
-    """Return every model class of the source format (a dispatch table matches exact types)."""
+    """Return every model class of the source format (subclasses of subclasses too)."""
     found: list[type[pydantic.BaseModel]] = []
     todo = [pydantic.BaseModel]
     while todo:

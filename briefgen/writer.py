@@ -123,6 +123,14 @@ class OutputWriter:
         return name
 
 
+def read_or_none(path: Path) -> bytes | None:
+    """Read a file; None if it cannot be read (say, a build is replacing it)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def remove_outputs(out_dir: Path, relatives: Sequence[str]) -> list[str]:
     """Remove files an earlier build made that nothing makes any more, never outside the output."""
     removed = []
