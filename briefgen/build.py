@@ -9,6 +9,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -108,29 +109,26 @@ def build(
     """
     started = time.monotonic()
     reporter = reporter or Reporter()
-    pool = pool or PdfPool(0)
-    try:
+    with closing(pool or PdfPool(0)) as pdf_pool:  # ended however the build ends
         files = source_files(paths)
         if not files:
             raise UsageError(f"no source files in {', '.join(str(p) for p in paths)}")
         root = find_root(files[0])
         ws = workspace(root, load_config(root), output, pdf)
-    except BaseException:
-        pool.close()
-        raise
-    result = BuildResult(ws.out_dir)
-    options = Options(strict, workers, pdf_timeout, since, force, draft)
-    try:
-        writer, gone = stage_build(ws, files, options, result, reporter, pool)
-        reporter.stage("Writing", 1)
-        result.written = writer.commit()
-        for relative in remove_outputs(ws.out_dir, gone):
-            logger.info("removed %s: no briefing makes it any more", relative)
-        result.written += index_search(ws, result)  # sitemap and search (briefgen/search.py)
-    except BaseException as exc:
-        failed = len(failures(exc, result))
-        reporter.finished(Summary(0, len(result.unchanged), failed, time.monotonic() - started))
-        raise
+        result = BuildResult(ws.out_dir)
+        options = Options(strict, workers, pdf_timeout, since, force, draft)
+        try:
+            writer, gone = stage_build(ws, files, options, result, reporter, pdf_pool)
+            reporter.stage("Writing", 1)
+            result.written = writer.commit()
+            for relative in remove_outputs(ws.out_dir, gone):
+                logger.info("removed %s: no briefing makes it any more", relative)
+            result.written += index_search(ws, result)  # sitemap and search (search.py)
+        except BaseException as exc:
+            failed = len(failures(exc, result))
+            elapsed = time.monotonic() - started
+            reporter.finished(Summary(0, len(result.unchanged), failed, elapsed))
+            raise
     result.elapsed = time.monotonic() - started
     reporter.finished(Summary(len(result.built), len(result.unchanged), 0, result.elapsed))
     logger.info("built %d briefings in %.1f s", len(result.built), result.elapsed)
@@ -174,16 +172,13 @@ def stage_build(
     items = [plan(p, ws, manifest, fresh=fresh, strict=options.strict) for p in files]
     tally(items, result)
     grow_pool(pool, items, options)
-    try:
-        load_items(items, options.strict, reporter, result)
-        writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
-        for item in items:
-            if item.source is not None:
-                prepare(item, ws, options, writer)
-        tally(items, result)
-        site = stage_outputs(writer, ws, items, manifest, options, result, reporter, pool)
-    finally:
-        pool.close()
+    load_items(items, options.strict, reporter, result)
+    writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
+    for item in items:
+        if item.source is not None:
+            prepare(item, ws, options, writer)
+    tally(items, result)
+    site = stage_outputs(writer, ws, items, manifest, options, result, reporter, pool)
     updated = Manifest({**manifest.briefings, **entries(items)}, site).dumps()
     if updated != read_or_none(ws.out_dir / MANIFEST):
         writer.stage(MANIFEST, updated)  # last: committed after the outputs it describes
@@ -198,9 +193,10 @@ def grow_pool(pool: PdfPool, items: Sequence[Item], options: Options) -> None:
     turns out not to be needed is ended unused, and so are all when no PDF is planned.
     """
     foreseen = 2 * sum(PDFS in item.todo for item in items)
-    if not foreseen:
+    if foreseen:
+        pool.grow(min(options.workers or cpu_count(), foreseen))
+    else:
         pool.close()
-    pool.grow(min(options.workers or cpu_count(), foreseen))
 
 
 def tally(items: Sequence[Item], result: BuildResult) -> None:

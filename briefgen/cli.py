@@ -170,7 +170,7 @@ def build(
     from .pdf import PdfPool
 
     # Loading WeasyPrint is a PDF build's longest wait: start a worker on it before the
-    # build's own imports. The build ends it unused if no PDF turns out to be needed.
+    # build's own imports. The build ends the pool, unused if no PDF turns out to be needed.
     pool = PdfPool(0 if pdf is False else 1)
     from .build import build as run_build
     from .progress import reporter_for
@@ -192,7 +192,6 @@ def build(
             )
         _echo_diagnostics(result.warnings)
     finally:  # also when the build failed: how many briefings it failed on
-        pool.close()
         if reporter.summary is not None:
             click.echo(reporter.summary.line(), err=True)
 

@@ -189,7 +189,8 @@ class PdfPool:
     def __init__(self, size: int) -> None:
         self.jobs: Sequence[PdfJob] = ()
         self.results: dict[int, PdfOutput | RenderError] = {}
-        self.workers = [self._start(None) for _ in range(size)]
+        self.workers: list[_Worker] = []
+        self.grow(size)
 
     def grow(self, size: int) -> None:
         """Start workers until there are ``size``."""
