@@ -426,17 +426,18 @@ def stage_site(
     entries = [(loaded(item, ws), item.meta) for item in listed]
     files = {f"assets/{name}": data for name, data in ws.renderer.assets().items()}
     base = ws.template_digest + (ws.pinned.isoformat().encode() if ws.pinned else b"")
-    plan = site_plan(ws.renderer, [(s, m) for s, m in entries if m is not None], base)
-    reporter.stage("Rendering site pages", len(plan))
-    for page in plan:
+    known = before.parts if before is not None else None
+    plan = site_plan(ws.renderer, [(s, m) for s, m in entries if m is not None], base, known)
+    reporter.stage("Rendering site pages", len(plan.pages))
+    for page in plan.pages:
         if before is None or not before.kept(page.path, page.key, ws.out_dir):
             files[page.path] = page.make()
         reporter.advance()
     for relative, data in files.items():
         if data != read_or_none(ws.out_dir / relative):  # one edit changes few site pages
             writer.stage(relative, data)
-    pages = {relative: "" for relative in files} | {p.path: p.key or "" for p in plan}
-    return SiteRecord(key, pages)
+    pages = {relative: "" for relative in files} | {p.path: p.key or "" for p in plan.pages}
+    return SiteRecord(key, pages, plan.parts)
 
 
 def loaded(item: Item, ws: Workspace) -> LoadedSource:

@@ -35,6 +35,7 @@ from .loader import Document
 from .model import Briefing
 from .render import BriefingMeta
 from .revisions import STATE_DIR, Revision
+from .sitepages import PartDigests
 from .verify import Status, Verdict
 from .workspace import display_path, find_root, inside
 from .writer import read_or_none
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 MANIFEST = ".briefgen/manifest.json"
 CACHE_DIR = ".briefgen/cache"
 PAGES = "pages"
@@ -65,10 +66,15 @@ class Made:
 
 @dataclass(frozen=True)
 class SiteRecord:
-    """The site-wide files: the key of the whole set, and each file's own key ("": unkeyed)."""
+    """The site-wide files: the key of the whole set, and each file's own key ("": unkeyed).
+
+    With them, the digests of what each event contributes to the pages (see
+    sitepages.PageKeys), so that the next build hashes only the events that changed.
+    """
 
     key: str
     pages: Mapping[str, str]
+    parts: Mapping[str, PartDigests] = field(default_factory=dict)
 
     def current(self, key: str, out_dir: Path) -> bool:
         """Tell whether the site was made from ``key`` and all its files still exist."""
@@ -136,17 +142,31 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
 
 def _site_data(site: SiteRecord | None) -> dict[str, Any] | None:
     """Return the site's record as JSON-ready data."""
-    return None if site is None else {"key": site.key, "pages": dict(sorted(site.pages.items()))}
+    if site is None:
+        return None
+    parts = {
+        slug: {"stamp": p.stamp, "pages": dict(sorted(p.pages.items()))}
+        for slug, p in sorted(site.parts.items())
+    }
+    return {"key": site.key, "pages": dict(sorted(site.pages.items())), "parts": parts}
 
 
 def _site(data: Mapping[str, Any] | None) -> SiteRecord | None:
     """Read the site's record."""
     if data is None:
         return None
-    pages = data["pages"]
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in pages.items()):
+    parts = {
+        str(slug): PartDigests(str(p["stamp"]), _strings(p["pages"]))
+        for slug, p in data["parts"].items()
+    }
+    return SiteRecord(str(data["key"]), _strings(data["pages"]), parts)
+
+
+def _strings(data: Mapping[str, Any]) -> dict[str, str]:
+    """Read a mapping of text to text; TypeError if it is anything else."""
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise TypeError("malformed site record")
-    return SiteRecord(str(data["key"]), dict(pages))
+    return dict(data)
 
 
 def _made(data: Mapping[str, Any]) -> Made:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -61,6 +61,11 @@ class EventView:
         """Index the event's sides, speakers and topics by id (the first of an id wins)."""
         b = self.briefing
         return _by_id(b.sides), _by_id(b.speakers), _by_id(b.topics)
+
+    @functools.cached_property
+    def parts(self) -> EventParts:
+        """Return what this event contributes to the pages of its people, topics and sides."""
+        return event_parts(self)
 
     @functools.cached_property
     def quotes_by_speaker(self) -> dict[str, list[Statement]]:
@@ -255,16 +260,9 @@ def gather(entries: Iterable[Entry]) -> Site:
         key=lambda e: (e.date, e.slug),
         reverse=True,
     )
-    return Site(events, gather_people(events), gather_topics(events), gather_sides(events))
-
-
-def speaker_as_of(
-    events: Sequence[EventView], speaker_id: str | None, date: dt.date
-) -> Speaker | None:
-    """Return a person as the newest event on or before ``date`` describes them, if any."""
-    return next(
-        (s for e in events if e.date <= date and (s := e.speaker(speaker_id)) is not None), None
-    )
+    people = gather_people(events)
+    by_id = {person.id: person for person in people}
+    return Site(events, people, gather_topics(events, by_id), gather_sides(events))
 
 
 def newest_first(statements: Iterable[Statement]) -> list[Statement]:
@@ -273,99 +271,70 @@ def newest_first(statements: Iterable[Statement]) -> list[Statement]:
 
 
 def gather_people(events: Sequence[EventView]) -> list[Person]:
-    """Return everyone named in any briefing, by name."""
-    appearances: dict[str, list[Appearance]] = {}
-    statements: dict[str, list[Statement]] = {}
+    """Return everyone named in any briefing (events newest first), by name."""
+    found: dict[str, list[PersonPart]] = {}
     for event in events:
-        for speaker in event.briefing.speakers:
-            appearances.setdefault(speaker.id, []).append(Appearance(event, speaker))
-            said = stances_of(event, speaker) + quotes_of(event, speaker)
-            statements.setdefault(speaker.id, []).extend(said)
-    for said in statements.values():
-        said[:] = [with_role_as_of(s, events) for s in said]
-    people = [
-        Person(pid, found, newest_first(statements[pid])) for pid, found in appearances.items()
-    ]
+        for person_id, part in event.parts.people.items():
+            found.setdefault(person_id, []).append(part)
+    people = [person_from(person_id, parts) for person_id, parts in found.items()]
     return sorted(people, key=lambda p: (p.name.casefold(), p.id))
 
 
-Kind = Literal["quote", "position", "earlier"]
+def person_from(person_id: str, parts: Sequence[PersonPart]) -> Person:
+    """Make one person's view from what each event (newest first) records of them.
+
+    An earlier stance is shown with the title its speaker held then, where an older
+    event records them.
+    """
+    appearances = [part.appearance for part in parts]
+    said = [
+        replace(s, speaker=then)
+        if s.kind == "earlier" and (then := as_of(appearances, s.date)) is not None
+        else s
+        for part in parts
+        for s in part.statements
+    ]
+    return Person(person_id, appearances, newest_first(said))
 
 
-def stances_of(event: EventView, speaker: Speaker) -> list[Statement]:
-    """Return the positions (and earlier stances) a person voiced, as one event records them."""
-    found = []
-    for p in event.briefing.positions:
-        said: list[tuple[dt.date, Kind, str]] = [
-            (h.as_of, "earlier", h.stance) for h in p.history if h.speaker == speaker.id
-        ]
-        if p.speaker == speaker.id:
-            said.insert(0, (p.as_of or event.date, "position", p.stance))
-        if not said:
-            continue
-        topic, side = event.topic(p.topic), event.side(p.side)
-        anchor = f"position-{p.side}-{p.topic}"
-        found += [
-            Statement(date, kind, event, speaker, topic, side, text, anchor)
-            for date, kind, text in said
-        ]
-    return found
+def as_of(appearances: Sequence[Appearance], date: dt.date) -> Speaker | None:
+    """Return a person as the newest event on or before ``date`` describes them, if any."""
+    return next((a.speaker for a in appearances if a.event.date <= date), None)
 
 
-def with_role_as_of(statement: Statement, events: Sequence[EventView]) -> Statement:
-    """Give an earlier stance the title its speaker held then, where an older event records it."""
-    if statement.kind != "earlier":
-        return statement
-    then = speaker_as_of(events, statement.speaker.id, statement.date)
-    return replace(statement, speaker=then) if then is not None else statement
-
-
-def quotes_of(event: EventView, speaker: Speaker) -> list[Statement]:
-    """Return a person's quotes in one event, dated by the event."""
-    return event.quotes_by_speaker.get(speaker.id, [])
-
-
-def gather_topics(events: Sequence[EventView]) -> list[TopicView]:
-    """Return every topic of any briefing, by title."""
-    ids = dict.fromkeys(t.id for e in events for t in e.briefing.topics)
-    views = [topic_view(topic_id, events) for topic_id in ids]
+def gather_topics(events: Sequence[EventView], people: Mapping[str, Person]) -> list[TopicView]:
+    """Return every topic of any briefing (events newest first), by title."""
+    found: dict[str, list[TopicPart]] = {}
+    for event in events:
+        for topic_id, part in event.parts.topics.items():
+            found.setdefault(topic_id, []).append(part)
+    views = [topic_from(parts, people) for parts in found.values()]
     return sorted(views, key=lambda v: (v.topic.title.casefold(), v.id))
 
 
-def topic_view(topic_id: str, events: Sequence[EventView]) -> TopicView:
-    """Gather one topic across the events (newest first) that cover it."""
-    covering = [e for e in events if e.topic(topic_id) is not None]
-    topics = [t for e in covering if (t := e.topic(topic_id)) is not None]
-    description = next((t.description for t in topics if t.description), None)
-    stances = [s for event in reversed(covering) for s in event_stances(event, topic_id, events)]
-    quotes = [
-        s
-        for event in reversed(covering)
-        for speaker in event.briefing.speakers
-        for s in quotes_of(event, speaker)
-        if s.topic is not None and s.topic.id == topic_id
-    ]
-    quotes.sort(key=lambda s: s.date)
-    return TopicView(topics[0], description, covering, tracks(stances, covering), quotes)
-
-
-def event_stances(event: EventView, topic_id: str, events: Sequence[EventView]) -> list[Stance]:
-    """Return each side's stances on a topic in one event: earlier ones, then the current.
+def topic_from(parts: Sequence[TopicPart], people: Mapping[str, Person]) -> TopicView:
+    """Make one topic's view from what each event (newest first) records of it.
 
     An earlier stance names its speaker as the newest event up to its date describes them.
     """
-    found = []
-    for p in event.briefing.positions:
-        side = event.side(p.side)
-        if p.topic != topic_id or side is None:
-            continue
-        anchor = f"position-{p.side}-{p.topic}"
-        for past in reversed(p.history):
-            speaker = speaker_as_of(events, past.speaker, past.as_of) or event.speaker(past.speaker)
-            found.append(Stance(past.as_of, event, side, past.stance, speaker, True, anchor))
-        speaker = event.speaker(p.speaker)
-        found.append(Stance(p.as_of or event.date, event, side, p.stance, speaker, False, anchor))
-    return found
+    covering = [part.event for part in parts]
+    description = next((p.topic.description for p in parts if p.topic.description), None)
+    stances = [
+        replace(s, speaker=retitled(s.speaker, s.date, people)) if s.earlier else s
+        for part in reversed(parts)
+        for s in part.stances
+    ]
+    quotes = sorted((s for part in reversed(parts) for s in part.quotes), key=lambda s: s.date)
+    return TopicView(parts[0].topic, description, covering, tracks(stances, covering), quotes)
+
+
+def retitled(
+    speaker: Speaker | None, date: dt.date, people: Mapping[str, Person]
+) -> Speaker | None:
+    """Return a speaker as the newest event on or before ``date`` describes them."""
+    if speaker is None or speaker.id not in people:
+        return speaker
+    return as_of(people[speaker.id].appearances, date) or speaker
 
 
 def tracks(stances: Sequence[Stance], covering: Sequence[EventView]) -> list[Track]:
@@ -397,13 +366,115 @@ def same_stance(one: Stance, other: Stance) -> bool:
 
 
 def gather_sides(events: Sequence[EventView]) -> list[SidePage]:
-    """Return every side of any briefing, by name."""
+    """Return every side of any briefing (events newest first), by name."""
     found: dict[str, list[SideAppearance]] = {}
     for event in events:
-        b = event.briefing
-        quotes = quote_views(b, citation_numbers(b))
-        for side in b.sides:
-            view = side_view(b, side, quotes)
-            found.setdefault(side.id, []).append(SideAppearance(event, view))
+        for side_id, appearance in event.parts.sides.items():
+            found.setdefault(side_id, []).append(appearance)
     pages = [SidePage(side_id, appearances) for side_id, appearances in found.items()]
     return sorted(pages, key=lambda p: (p.name.casefold(), p.id))
+
+
+# --- what one event contributes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonPart:
+    """One event's record of one person: as it describes them, and what they said or voiced."""
+
+    appearance: Appearance
+    statements: list[Statement]
+
+
+@dataclass(frozen=True)
+class TopicPart:
+    """One event's record of one topic: the topic as it has it, each side's stances, its quotes.
+
+    Earlier stances name their speaker as this event records them (``topic_from`` gives
+    them the title of the stance's date).
+    """
+
+    event: EventView
+    topic: Topic
+    stances: list[Stance]
+    quotes: list[Statement]
+
+    @property
+    def earlier_voices(self) -> list[str]:
+        """Return the ids of the people who voiced its earlier stances."""
+        return list(dict.fromkeys(s.speaker.id for s in self.stances if s.earlier and s.speaker))
+
+
+@dataclass(frozen=True)
+class EventParts:
+    """What one event contributes to the page of each person, topic and side it names.
+
+    The site's views are made from these parts alone (and the current names), so that
+    a page's key can be made from its parts' (see sitepages.PageKeys).
+    """
+
+    people: dict[str, PersonPart]
+    topics: dict[str, TopicPart]
+    sides: dict[str, SideAppearance]
+
+
+def event_parts(event: EventView) -> EventParts:
+    """Return what one event contributes to the pages of its people, topics and sides."""
+    b = event.briefing
+    stances, quotes = voiced(event), event.quotes_by_speaker
+    people = {
+        s.id: PersonPart(Appearance(event, s), stances.get(s.id, []) + quotes.get(s.id, []))
+        for s in b.speakers
+    }
+    on_topic: dict[str | None, list[Statement]] = {}
+    for speaker in b.speakers:
+        for said in quotes.get(speaker.id, []):
+            on_topic.setdefault(said.topic.id if said.topic else None, []).append(said)
+    by_topic = topic_stances(event)
+    topics = {
+        t.id: TopicPart(event, t, by_topic.get(t.id, []), on_topic.get(t.id, [])) for t in b.topics
+    }
+    views = quote_views(b, citation_numbers(b))
+    sides = {s.id: SideAppearance(event, side_view(b, s, views)) for s in b.sides}
+    return EventParts(people, topics, sides)
+
+
+Kind = Literal["quote", "position", "earlier"]
+
+
+def voiced(event: EventView) -> dict[str, list[Statement]]:
+    """Return the positions (and earlier stances) each person voiced, as one event records them.
+
+    For each position in turn: the position, then the earlier stances of its history.
+    """
+    found: dict[str, list[Statement]] = {}
+    for p in event.briefing.positions:
+        said: list[tuple[str | None, dt.date, Kind, str]] = [
+            (p.speaker, p.as_of or event.date, "position", p.stance)
+        ]
+        said += [(h.speaker, h.as_of, "earlier", h.stance) for h in p.history]
+        topic, side = event.topic(p.topic), event.side(p.side)
+        anchor = f"position-{p.side}-{p.topic}"
+        for speaker_id, date, kind, text in said:
+            speaker = event.speaker(speaker_id)
+            if speaker is not None:
+                statement = Statement(date, kind, event, speaker, topic, side, text, anchor)
+                found.setdefault(speaker.id, []).append(statement)
+    return found
+
+
+def topic_stances(event: EventView) -> dict[str, list[Stance]]:
+    """Return each side's stances on each topic in one event: earlier ones, then the current."""
+    found: dict[str, list[Stance]] = {}
+    for p in event.briefing.positions:
+        side = event.side(p.side)
+        if side is None:
+            continue
+        anchor = f"position-{p.side}-{p.topic}"
+        stances = found.setdefault(p.topic, [])
+        for past in reversed(p.history):
+            speaker = event.speaker(past.speaker)
+            stances.append(Stance(past.as_of, event, side, past.stance, speaker, True, anchor))
+        speaker = event.speaker(p.speaker)
+        stances.append(Stance(p.as_of or event.date, event, side, p.stance, speaker, False, anchor))
+    return found

@@ -16,7 +16,7 @@ import io
 import pickle
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from . import markdown
 from .errors import Diagnostic, Severity, SourceError
 from .model import Briefing, Topic
 from .render import Renderer
-from .site import SITE_FOLDERS, Entry, EventView, Site, gather, page_file
+from .site import SITE_FOLDERS, Entry, EventParts, EventView, Site, TopicView, gather, page_file
 
 SEARCH_JS = "search.js"
 
@@ -52,11 +52,38 @@ class SitePage:
     make: Callable[[], bytes]
 
 
-def site_plan(renderer: Renderer, entries: Sequence[Entry], base: bytes) -> list[SitePage]:
-    """List the site-wide files, keyed on ``base`` (templates, configuration) and what they show."""
+@dataclass(frozen=True)
+class PartDigests:
+    """The digest of what one event contributes to each site page, made for one ``stamp``."""
+
+    stamp: str
+    pages: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """The site-wide files, and the digests of every event's parts that keyed them."""
+
+    pages: list[SitePage]
+    parts: dict[str, PartDigests]
+
+
+def site_plan(
+    renderer: Renderer,
+    entries: Sequence[Entry],
+    base: bytes,
+    known: Mapping[str, PartDigests] | None = None,
+) -> SitePlan:
+    """List the site-wide files, keyed on ``base`` (templates, configuration) and what they show.
+
+    ``known`` are the digests of each event's parts from the last build: an event whose
+    stamp is unchanged is not hashed again.
+    """
     check_slugs(entries)
     site = gather(entries)
-    return listing_pages(renderer, site, entries) + keyed_pages(renderer, site, base)
+    keys = PageKeys(base, known)
+    pages = listing_pages(renderer, site, entries) + keyed_pages(renderer, site, keys)
+    return SitePlan(pages, keys.recorded)
 
 
 def listing_pages(renderer: Renderer, site: Site, entries: Sequence[Entry]) -> list[SitePage]:
@@ -76,40 +103,97 @@ def listing_pages(renderer: Renderer, site: Site, entries: Sequence[Entry]) -> l
     ]
 
 
-def keyed_pages(renderer: Renderer, site: Site, base: bytes) -> list[SitePage]:
-    """List the page of every person, topic and side, each keyed by what it shows."""
-    names, keys = site.names(), PageKeys(base)
+def keyed_pages(renderer: Renderer, site: Site, keys: PageKeys) -> list[SitePage]:
+    """List the page of every person, topic and side, each keyed by the parts it is made of.
 
-    def keyed(folder: str, item_id: str, name: str, **view: object) -> SitePage:
+    A person's page is made of what each event records of them; a topic's of what each
+    event records of it, and of the people who voiced its earlier stances (their titles
+    as of each stance's date come from those people's records).
+    """
+    names = site.names()
+    named = keys.digest(names)
+    people = {p.id: p for p in site.people}
+
+    def keyed(path: str, name: str, inputs: Iterable[Input], **view: object) -> SitePage:
         context = {"site": names, **view}  # the names, not the site: nothing unkeyed
-        key = keys.key(name, names, *view.values())
+        key = keys.page_key(name, named, inputs)
         html = lambda: renderer.render(name, context, for_print=False).encode("utf-8")  # noqa: E731
-        return SitePage(f"{folder}/{page_file(item_id)}", key, html)
+        return SitePage(path, key, html)
 
-    pages = [keyed("speakers", p.id, "speaker.html", p=p) for p in site.people]
-    pages += [keyed("topics", t.id, "topic.html", t=t) for t in site.topics]
-    return pages + [keyed("sides", s.id, "side.html", s=s) for s in site.sides]
+    def voices(t: TopicView) -> list[Input]:
+        ids = dict.fromkeys(v for e in t.events for v in e.parts.topics[t.id].earlier_voices)
+        return [(a.event, person_page(v)) for v in ids for a in people[v].appearances]
+
+    pages = [
+        keyed(
+            person_page(p.id),
+            "speaker.html",
+            [(a.event, person_page(p.id)) for a in p.appearances],
+            p=p,
+        )
+        for p in site.people
+    ]
+    pages += [
+        keyed(
+            topic_page(t.id),
+            "topic.html",
+            [(e, topic_page(t.id)) for e in t.events] + voices(t),
+            t=t,
+        )
+        for t in site.topics
+    ]
+    return pages + [
+        keyed(
+            side_page(s.id), "side.html", [(a.event, side_page(s.id)) for a in s.appearances], s=s
+        )
+        for s in site.sides
+    ]
+
+
+def person_page(person_id: str) -> str:
+    """Return the output path of a person's page."""
+    return f"speakers/{page_file(person_id)}"
+
+
+def topic_page(topic_id: str) -> str:
+    """Return the output path of a topic's page."""
+    return f"topics/{page_file(topic_id)}"
+
+
+def side_page(side_id: str) -> str:
+    """Return the output path of a side's page."""
+    return f"sides/{page_file(side_id)}"
 
 
 def site_files(renderer: Renderer, entries: Sequence[Entry]) -> dict[str, bytes]:
     """Render every site-wide file: home, people, topics, sides, the search script, the feed."""
-    return {page.path: page.make() for page in site_plan(renderer, entries, b"")}
+    return {page.path: page.make() for page in site_plan(renderer, entries, b"").pages}
+
+
+Input = tuple[EventView, str]  # an event, and the page whose part of it is meant
 
 
 class PageKeys:
-    """Key a page by the view objects it is rendered from (see site.py) and the current names.
+    """Key a page by the parts of events it is made from (see site.EventParts) and the names.
 
-    The key hashes a pickle of the values: equal pickles unpickle to equal values, so two
-    pages with one key render alike. In it, a pydantic model stands as a hash of its JSON,
-    and an event (``EventView``) as a hash of what these pages show of it beyond the view
-    objects: its file name, event details, cast (speakers, topics, sides) and whether it
-    has a PDF. Its positions, quotes, transcript and revision reach the pages only through
-    view objects, which are hashed in full; tests/test_sitepages.py renders every page with
-    those parts of each event taken away and checks that nothing changes.
+    A part's digest hashes a pickle of its values: equal pickles unpickle to equal values,
+    and the site's views are made from parts alone, so two pages with one key render
+    alike. In a pickle, a pydantic model stands as a hash of its JSON, and an event
+    (``EventView``) as a hash of what these pages show of it beyond its parts: its file
+    name, event details, cast (speakers, topics, sides) and whether it has a PDF. Its
+    positions, quotes, transcript and revision reach the pages only through parts, which
+    are hashed in full; tests/test_sitepages.py renders every page with those parts of
+    each event taken away and checks that nothing changes.
+
+    An event's part digests depend only on the event; they are kept between builds, by
+    slug, with a stamp of its revision (a hash of its source, evidence, templates and
+    configuration) and whether it has a PDF. An edit then hashes only the edited event.
     """
 
-    def __init__(self, base: bytes) -> None:
+    def __init__(self, base: bytes, known: Mapping[str, PartDigests] | None = None) -> None:
         self.base = base
+        self.known = known or {}
+        self.recorded: dict[str, PartDigests] = {}
         # each model's or event's stand-in, by id; the object is kept so its id is not reused
         self.stand_ins: dict[int, tuple[object, tuple[Any, ...]]] = {}
         self.dispatch = copyreg.dispatch_table.copy()  # a dispatch table matches exact types
@@ -118,6 +202,32 @@ class PageKeys:
     def key(self, template: str, *values: object) -> str:
         """Return the key of a template rendered from these values."""
         return hashlib.sha256(self.base + self.pickled((template, values))).hexdigest()
+
+    def digest(self, value: object) -> str:
+        """Return a digest of a value, as keys see it."""
+        return hashlib.sha256(self.pickled(value)).hexdigest()[:32]
+
+    def page_key(self, template: str, names: str, inputs: Iterable[Input]) -> str:
+        """Return the key of a page rendered from the named parts of events, and the names."""
+        parts = sorted({(e.slug, page, self.parts_of(e)[page]) for e, page in inputs})
+        return self.key(template, names, parts)
+
+    def parts_of(self, event: EventView) -> Mapping[str, str]:
+        """Return the digest of each of an event's parts, by page: kept, else hashed now."""
+        recorded = self.recorded.get(event.slug)
+        if recorded is None:
+            stamp = f"{event.meta.revision}:{event.meta.has_pdf}"
+            known = self.known.get(event.slug)
+            if known is None or known.stamp != stamp:
+                known = PartDigests(stamp, self.hashed(event.parts))
+            recorded = self.recorded[event.slug] = known
+        return recorded.pages
+
+    def hashed(self, parts: EventParts) -> dict[str, str]:
+        """Hash each part of an event, by the page it is part of."""
+        found = {person_page(i): self.digest(part) for i, part in parts.people.items()}
+        found |= {topic_page(i): self.digest(part) for i, part in parts.topics.items()}
+        return found | {side_page(i): self.digest(part) for i, part in parts.sides.items()}
 
     def stand_in(self, value: pydantic.BaseModel | EventView) -> tuple[Any, ...]:
         """Return how a model or an event is pickled for a key: a hash of what it shows."""

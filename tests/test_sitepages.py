@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_site import LATER, two_event_workspace
+from test_site import LATER, SAMPLE, two_event_workspace
 
 from briefgen.build import build
 from briefgen.check import load_sources
@@ -14,7 +14,7 @@ from briefgen.config import load_config
 from briefgen.model import Topic
 from briefgen.render import BriefingMeta, Renderer
 from briefgen.revisions import Revision
-from briefgen.site import gather
+from briefgen.site import EventParts, gather
 from briefgen.sitepages import PageKeys, keyed_pages
 
 SITE_PAGES = ("index.html", "feed.xml", "speakers", "topics", "sides")
@@ -31,25 +31,25 @@ def test_keyed_pages_show_nothing_of_an_event_beyond_their_key(tmp_path: Path) -
     """The keys hash an event as its details and cast: the pages must not show more of it."""
     renderer, entries = _site(two_event_workspace(tmp_path))
     site = gather(entries)  # type: ignore[arg-type]
-    before = {p.path: (p.key, p.make()) for p in keyed_pages(renderer, site, b"")}
+    before = {p.path: (p.key, p.make()) for p in keyed_pages(renderer, site, PageKeys(b""))}
     for event in site.events:  # take away all an EventView's key leaves out, in place
         parts = ("positions", "quotes", "transcript", "takeaways", "questions", "sources")
         emptied = event.briefing.model_copy(update={part: [] for part in parts})
         meta = BriefingMeta("other", dt.date(2000, 1, 1), event.meta.has_pdf, Revision())
         object.__setattr__(event, "briefing", emptied)
         object.__setattr__(event, "meta", meta)
-    after = {p.path: (p.key, p.make()) for p in keyed_pages(renderer, site, b"")}
+    after = {p.path: (p.key, p.make()) for p in keyed_pages(renderer, site, PageKeys(b""))}
     assert len(before) > 8
     assert after == before
 
 
 def test_a_key_changes_with_what_its_page_shows(tmp_path: Path) -> None:
     renderer, entries = _site(two_event_workspace(tmp_path))
-    keys = {p.path: p.key for p in keyed_pages(renderer, gather(entries), b"")}  # type: ignore[arg-type]
+    keys = {p.path: p.key for p in keyed_pages(renderer, gather(entries), PageKeys(b""))}  # type: ignore[arg-type]
     assert len(set(keys.values())) == len(keys), "every page has a key of its own"
-    again = {p.path: p.key for p in keyed_pages(renderer, gather(entries), b"")}  # type: ignore[arg-type]
+    again = {p.path: p.key for p in keyed_pages(renderer, gather(entries), PageKeys(b""))}  # type: ignore[arg-type]
     assert again == keys, "keys are stable from run to run"
-    other = {p.path: p.key for p in keyed_pages(renderer, gather(entries), b"t")}  # type: ignore[arg-type]
+    other = {p.path: p.key for p in keyed_pages(renderer, gather(entries), PageKeys(b"t"))}  # type: ignore[arg-type]
     assert not set(other.values()) & set(keys.values()), "templates and config key every page"
 
 
@@ -90,18 +90,82 @@ def test_an_incremental_site_equals_one_built_from_scratch(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = two_event_workspace(tmp_path)
     build([root / "sources"], root / "kept", pdf=False)
-    source = root / "sources" / f"{LATER}.yaml"
-    old, new = EDITS[edit]
+    rendered = _edit_and_compare(root, LATER, *EDITS[edit])
+    assert len(rendered) < len(_site_files(root / "kept")), "an edit does not rewrite every page"
+
+
+def _edit_and_compare(root: Path, slug: str, old: str, new: str) -> set[str]:
+    """Edit a source, build into kept/ again and into fresh/; return the site pages written.
+
+    Fails unless the two folders hold the same site pages, byte for byte.
+    """
+    source = root / "sources" / f"{slug}.yaml"
     text = source.read_text(encoding="utf-8")
-    assert old in text, edit
+    assert old in text, old
     source.write_text(text.replace(old, new, 1), encoding="utf-8")
     again = build([root / "sources"], root / "kept", pdf=False)
     build([root / "sources"], root / "fresh", pdf=False)
     kept, fresh = (_site_files(root / name) for name in ("kept", "fresh"))
     assert sorted(kept) == sorted(fresh)
     assert [name for name in kept if kept[name] != fresh[name]] == []
-    rendered = {p.relative_to(root / "kept").as_posix() for p in again.written}
-    assert len(rendered & set(kept)) < len(kept), "an edit does not rewrite every site page"
+    return {p.relative_to(root / "kept").as_posix() for p in again.written} & set(kept)
+
+
+# A topic only the later event covers, with an earlier stance that Moon voiced before it:
+# its page gives him the title the sample (the older event) records.
+NOTICE = """  - id: gsomia-notice
+    title: "Notice to end GSOMIA"
+positions:
+  - side: south-korea
+    topic: gsomia-notice
+    stance: "Seoul has suspended its notice, conditionally."
+    as_of: 2019-11-22
+    history:
+      - stance: "Seoul will not renew the pact."
+        as_of: 2019-08-22
+        speaker: moon
+"""
+
+
+def test_an_earlier_stance_is_re_rendered_when_another_event_retitles_its_voice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = two_event_workspace(tmp_path)
+    later = root / "sources" / f"{LATER}.yaml"
+    later.write_text(later.read_text(encoding="utf-8").replace("positions:\n", NOTICE, 1))
+    build([root / "sources"], root / "kept", pdf=False)
+    page = root / "kept" / "topics" / "gsomia-notice.html"
+    assert "President of South Korea" in page.read_text(encoding="utf-8")
+    title = 'title: "President of South Korea"\n    affiliation: "Government of the Republic'
+    retitled = title.replace("President of", "Head of State,")
+    rendered = _edit_and_compare(root, SAMPLE, title, retitled)
+    assert "topics/gsomia-notice.html" in rendered
+    assert "Head of State, South Korea" in page.read_text(encoding="utf-8")
+
+
+def test_an_edit_hashes_the_parts_of_the_edited_event_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed: list[str] = []
+    original = PageKeys.hashed
+
+    def counted(keys: PageKeys, parts: EventParts) -> dict[str, str]:
+        hashed.append(next(iter(parts.sides.values())).event.slug)
+        return original(keys, parts)
+
+    monkeypatch.setattr(PageKeys, "hashed", counted)
+    root = two_event_workspace(tmp_path)
+    build([root / "sources"], pdf=False)
+    assert sorted(hashed) == sorted([LATER, SAMPLE])
+    hashed.clear()
+    source = root / "sources" / f"{LATER}.yaml"
+    source.write_text(source.read_text().replace("keep talking;", "keep negotiating;"))
+    build([root / "sources"], pdf=False)
+    assert hashed == [LATER], "the sample's digests are kept from the last build"
+    hashed.clear()
+    build([root / "sources"], pdf=False, force=True)
+    assert sorted(hashed) == sorted([LATER, SAMPLE]), "--force keeps nothing"
 
 
 def _site_files(out: Path) -> dict[str, bytes]:
