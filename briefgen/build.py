@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import logging
 import os
 import threading
@@ -345,15 +346,33 @@ def prepare(item: Item, ws: Workspace, options: Options, writer: OutputWriter) -
     writer.stage(cache_name(item.slug), cache_bytes(source, item.key))
 
 
+# The libraries whose version shapes the output: a new one makes every briefing anew.
+SHAPING = ("jinja2", "markdown", "nh3", "weasyprint")
+
+
 def template_digest(root: Path, renderer: Renderer) -> bytes:
-    """Hash what every briefing depends on: templates, logo, configuration, briefgen version."""
+    """Hash what every briefing depends on: templates, logo, configuration, versions.
+
+    The versions are briefgen's and those of the libraries that shape its output (a new
+    Markdown may convert a text differently, and converted texts are kept between builds).
+    """
     digest = hashlib.sha256()
     for path in renderer.template_files():
         feed(digest, f"template:{_label(path, root)}", path.read_bytes())
     config = root / CONFIG_NAME
     feed(digest, "config", config.read_bytes() if config.is_file() else b"")
     feed(digest, "version", __version__.encode())
+    for name in SHAPING:
+        feed(digest, f"version:{name}", _version(name).encode())
     return digest.digest()
+
+
+def _version(distribution: str) -> str:
+    """Return an installed distribution's version, or "" when it is not installed."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def _label(path: Path, root: Path) -> str:

@@ -4,10 +4,11 @@
 for each group of its outputs (its pages, its PDFs), the key they were made with and the
 files made; and the same for the site-wide pages. A group is current when its key is
 unchanged and every file it made still exists. Beside it, ``.briefgen/cache/<slug>.json``
-keeps each loaded source's validated model, verdicts and warnings, so that the site pages
-can be rebuilt without loading unchanged sources again. Both are staged through the build's
-writer, so they are committed with the outputs they describe. A missing, corrupt or
-other-format manifest reads as empty: everything is rebuilt.
+keeps each loaded source's validated model, verdicts and warnings, and the Markdown its
+site pages show as converted, so that the site pages can be rebuilt without loading or
+converting unchanged sources again. Both are staged through the build's writer, so they
+are committed with the outputs they describe. A missing, corrupt or other-format manifest
+reads as empty: everything is rebuilt.
 
 The keys are computed here too, and ``plan`` decides from them, before any source is
 loaded, which groups of a briefing's outputs are out of date.
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pydantic
 
-from . import __version__
+from . import __version__, markdown
 from .check import LoadedSource
 from .diff import Change, Changes
 from .errors import Diagnostic, Severity
@@ -35,6 +36,7 @@ from .loader import Document
 from .model import Briefing
 from .render import BriefingMeta
 from .revisions import STATE_DIR, Revision
+from .site import site_texts
 from .sitepages import PartDigests
 from .verify import Status, Verdict
 from .workspace import display_path, find_root, inside
@@ -232,6 +234,7 @@ def cache_bytes(source: LoadedSource, key: str) -> bytes:
         "briefing": source.briefing.model_dump(mode="json"),
         "verdicts": [dataclasses.asdict(v) for v in source.verdicts],
         "warnings": [_diagnostic_data(d, source.display) for d in source.warnings],
+        "markdown": {text: markdown.converted(text) for text in site_texts(source.briefing)},
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -274,9 +277,11 @@ def restore(out_dir: Path, path: Path, raw: bytes, key: str) -> LoadedSource | N
         briefing = Briefing.model_validate(data["briefing"])
         verdicts = [Verdict(**{**v, "status": Status(v["status"])}) for v in data["verdicts"]]
         warnings = [_diagnostic(d, display) for d in data["warnings"]]
+        conversions = _strings(data["markdown"])
     except (ValueError, KeyError, TypeError, pydantic.ValidationError) as exc:
         logger.info("%s: ignoring its unreadable cache (%s)", path.stem, exc)
         return None
+    markdown.keep(conversions)  # the site's pages show these texts: not converted again
     document = Document(display)
     root = find_root(path)
     return LoadedSource(path, display, path.stem, root, raw, document, briefing, warnings, verdicts)

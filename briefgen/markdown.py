@@ -14,6 +14,7 @@ import html
 import re
 import threading
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
 
 import markdown as md
 import nh3
@@ -105,10 +106,34 @@ def sanitise(fragment: str) -> str:
     return _EMPTY_P.sub("", _DEAD_LINK.sub(r"\1", cleaned))
 
 
+# Conversions an earlier build made, by text (see keep); unsanitised, like converted()'s.
+_kept: dict[str, str] = {}
+KEEP_AT_MOST = 200_000
+
+
+def keep(conversions: Mapping[str, str]) -> None:
+    """Take conversions an earlier build made (``converted``'s results), not to redo them.
+
+    Converting is a function of the text alone, so a kept conversion is what converting
+    again would give; it is sanitised anew like any other. A long-running preview keeps
+    at most KEEP_AT_MOST of them.
+    """
+    if len(_kept) > KEEP_AT_MOST:
+        _kept.clear()
+    _kept.update(conversions)
+
+
+@functools.lru_cache(maxsize=8192)
+def converted(text: str) -> str:
+    """Convert author Markdown to HTML, not yet sanitised: kept from an earlier build, or now."""
+    kept = _kept.get(text)
+    return kept if kept is not None else _converter().convert(_bounded(text))
+
+
 @functools.lru_cache(maxsize=8192)
 def markdown_to_html(text: str) -> Markup:
     """Render author Markdown as sanitised block HTML (memoised: site pages repeat stances)."""
-    return Markup(sanitise(_converter().convert(_bounded(text))).strip())
+    return Markup(sanitise(converted(text)).strip())
 
 
 def markdown_inline(text: str) -> Markup:

@@ -104,12 +104,13 @@ def _in(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
 def citation_numbers(b: Briefing) -> dict[str, int]:
     """Number sources in the order the briefing first cites them, then the rest."""
     cited: list[str] = []
+    said = [(b.speaker(q.speaker).side, q.source) for q in b.quotes]
     for side in b.sides:
         for topic in b.topics:
             position = b.position(side.id, topic.id)
             if position:
                 cited += position.sources + [s for h in position.history for s in h.sources]
-        cited += [q.source for q in b.quotes if b.speaker(q.speaker).side == side.id]
+        cited += [source for side_id, source in said if side_id == side.id]
     cited += [q.source for q in b.quotes] + [s.id for s in b.sources]
     known = {s.id for s in b.sources}
     order = [s for s in dict.fromkeys(cited) if s in known]

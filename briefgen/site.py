@@ -244,6 +244,16 @@ class Names:
         return self.sides[side_id]
 
 
+def site_texts(b: Briefing) -> list[str]:
+    """Return the Markdown texts of a briefing that the site's pages show, each once."""
+    texts = [b.event.summary, *(s.summary for s in b.sides)]
+    texts += [s.bio for s in b.speakers if s.bio]
+    texts += [t.description for t in b.topics if t.description]
+    for p in b.positions:
+        texts += [p.stance, *(h.stance for h in p.history)]
+    return list(dict.fromkeys(texts))
+
+
 def page_file(item_id: str) -> str:
     """Return the file name of a person's, topic's or side's page (see _site.html's twin).
 

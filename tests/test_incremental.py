@@ -17,6 +17,7 @@ import pytest
 from _workspace import VALID, replace, write
 from click.testing import CliRunner
 
+import briefgen.build as build_module
 from briefgen.build import BuildResult, build
 from briefgen.cli import main
 from briefgen.errors import RenderError, TemplateError
@@ -144,6 +145,16 @@ def test_a_template_or_the_configuration_rebuilds_everything(root: Path) -> None
     result, _ = run(root)
     assert result.built == ["event", "other"]
     assert "Example Institute" in (root / "output" / "other" / "index.html").read_text()
+
+
+def test_a_new_version_of_a_library_that_shapes_the_output_rebuilds_everything(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(root)
+    assert run(root)[0].built == []
+    real = build_module._version
+    monkeypatch.setattr(build_module, "_version", lambda name: real(name) + "+1")
+    assert run(root)[0].built == ["event", "other"], "kept Markdown conversions are redone"
 
 
 def test_a_deleted_output_is_made_again(root: Path) -> None:

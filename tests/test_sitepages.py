@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from test_site import LATER, SAMPLE, two_event_workspace
 
+from briefgen import markdown
 from briefgen.build import build
 from briefgen.check import load_sources
 from briefgen.config import load_config
 from briefgen.model import Topic
 from briefgen.render import BriefingMeta, Renderer
 from briefgen.revisions import Revision
-from briefgen.site import EventParts, gather
+from briefgen.site import EventParts, gather, site_texts
 from briefgen.sitepages import PageKeys, keyed_pages
 
 SITE_PAGES = ("index.html", "feed.xml", "speakers", "topics", "sides")
@@ -200,3 +202,55 @@ def test_a_person_no_briefing_names_any_more_loses_their_page(tmp_path: Path) ->
     assert not (out / "speakers" / "lee-panelist.html").exists()
     assert (out / "speakers" / "knapper.html").is_file()
     assert "lee-panelist" not in (out / "speakers" / "index.html").read_text(encoding="utf-8")
+
+
+def _fresh_memos() -> None:
+    """Forget this process's Markdown memos, as a new build process starts without them."""
+    markdown.converted.cache_clear()
+    markdown.markdown_to_html.cache_clear()
+    markdown.plain_text.cache_clear()
+    markdown._kept.clear()
+
+
+def test_the_site_does_not_convert_an_unchanged_sources_markdown_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = two_event_workspace(tmp_path)
+    build([root / "sources"], pdf=False)
+    source = root / "sources" / f"{LATER}.yaml"
+    source.write_text(source.read_text().replace("keep talking;", "keep negotiating;"))
+    sample = load_sources([root / "sources" / f"{SAMPLE}.yaml"])[0]
+    shown = set(site_texts(sample.briefing))
+    converted: list[str] = []
+    original = markdown.md.Markdown.convert
+
+    def counted(self: markdown.md.Markdown, text: str) -> str:
+        converted.append(text)
+        return original(self, text)
+
+    _fresh_memos()
+    monkeypatch.setattr(markdown.md.Markdown, "convert", counted)
+    build([root / "sources"], pdf=False)
+    assert converted, "the edited source is converted"
+    assert not shown & set(converted), "the sample's texts come from its cache"
+    side_page = (root / "output" / "sides" / "south-korea.html").read_text(encoding="utf-8")
+    assert markdown.markdown_to_html(sample.briefing.sides[1].summary) in side_page
+
+
+def test_kept_conversions_are_sanitised_again(tmp_path: Path) -> None:
+    """A cache planted in the output cannot put script in a page: it is cleaned like Markdown."""
+    root = two_event_workspace(tmp_path)
+    build([root / "sources"], pdf=False)
+    cache = root / "output" / ".briefgen" / "cache" / f"{SAMPLE}.json"
+    data = json.loads(cache.read_bytes())
+    planted = '<p>Seoul <script>alert(1)</script><img src=x onerror="alert(2)"></p>'
+    data["markdown"] = {text: planted for text in data["markdown"]}
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    source = root / "sources" / f"{LATER}.yaml"
+    source.write_text(source.read_text().replace("keep talking;", "keep negotiating;"))
+    _fresh_memos()
+    build([root / "sources"], pdf=False)
+    _fresh_memos()
+    pages = [p.read_text(encoding="utf-8") for p in (root / "output").rglob("*.html")]
+    assert any("Seoul " in page for page in pages)
+    assert not [page for page in pages if "alert(" in page or "onerror" in page]
