@@ -398,7 +398,8 @@ def briefing_meta(
     """Return the content hash, date and revision this build gives a briefing."""
     digest = revision(source, ws.template_digest)
     linked = ws.pdf if has_pdf is None else has_pdf
-    return BriefingMeta(digest, ws.when.date(), linked, version or Revision())
+    transcript = bool(source.briefing.transcript)
+    return BriefingMeta(digest, ws.when.date(), linked, version or Revision(), transcript)
 
 
 def revision_step(source: LoadedSource, ws: Workspace, since: str | None) -> Step:
@@ -517,7 +518,9 @@ def previous_meta(source: LoadedSource, ws: Workspace, page: Path) -> BriefingMe
     """Describe a briefing built earlier from what its output shows."""
     prepared = dt.datetime.fromtimestamp(page.stat().st_mtime, dt.UTC).date()
     has_pdf = (page.parent / f"{source.slug}.pdf").is_file()
-    return BriefingMeta(revision(source, ws.template_digest), prepared, has_pdf=has_pdf)
+    transcript = bool(source.briefing.transcript)
+    digest = revision(source, ws.template_digest)
+    return BriefingMeta(digest, prepared, has_pdf=has_pdf, has_transcript=transcript)
 
 
 def _left_off(path: Path, errors: Sequence[Diagnostic], ws: Workspace) -> Diagnostic:

@@ -98,6 +98,11 @@ class Entry:
     evidence: tuple[str, ...] = ()
     warnings: int = 0
     made: Mapping[str, Made] = field(default_factory=dict)
+    transcript: bool = False
+
+    def meta(self, has_pdf: bool) -> BriefingMeta:
+        """Describe the briefing as it was built, linking a PDF or not."""
+        return BriefingMeta(self.revision, self.prepared, has_pdf, self.version, self.transcript)
 
     def current(self, group: str, key: str, out_dir: Path) -> bool:
         """Tell whether a group of this briefing's outputs is current for ``key``."""
@@ -138,6 +143,7 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
         },
         "evidence": list(entry.evidence),
         "warnings": entry.warnings,
+        "transcript": entry.transcript,
         "made": {group: dataclasses.asdict(made) for group, made in entry.made.items()},
     }
 
@@ -196,6 +202,7 @@ def _entry(data: Mapping[str, Any]) -> Entry:
         evidence=tuple(str(f) for f in data["evidence"]),
         warnings=int(data["warnings"]),
         made={str(group): _made(made) for group, made in data["made"].items()},
+        transcript=bool(data["transcript"]),
     )
 
 
@@ -231,7 +238,7 @@ def cache_bytes(source: LoadedSource, key: str) -> bytes:
     """Serialise what loading a source found, to be restored while ``key`` is unchanged."""
     data = {
         "key": key,
-        "briefing": source.briefing.model_dump(mode="json"),
+        "briefing": source.briefing.model_dump(mode="json", exclude={"transcript"}),
         "verdicts": [dataclasses.asdict(v) for v in source.verdicts],
         "warnings": [_diagnostic_data(d, source.display) for d in source.warnings],
         "markdown": {text: markdown.converted(text) for text in site_texts(source.briefing)},
@@ -266,8 +273,10 @@ def _cache(out_dir: Path, slug: str, key: str) -> dict[str, Any] | None:
 def restore(out_dir: Path, path: Path, raw: bytes, key: str) -> LoadedSource | None:
     """Rebuild a loaded source from its cache; None when the cache is missing or stale.
 
-    The source is not parsed again, so its document carries no line numbers: a restored
-    source serves the site pages, never diagnostics about its own text.
+    The source is not parsed again, so its document carries no line numbers, and its
+    transcript is left out (half of a source, and the site only links to it; the meta
+    says whether it has one): a restored source serves the site pages, never a
+    briefing's own pages or diagnostics about its own text.
     """
     data = _cache(out_dir, path.stem, key)
     if data is None:
@@ -408,7 +417,7 @@ def plan(path: Path, ws: Workspace, manifest: Manifest, *, fresh: bool, strict: 
         item.todo = wanted(ws)  # load it: to say its warnings again, or fail on them
     elif not item.todo:
         item.warnings = warnings
-        item.meta = BriefingMeta(entry.revision, entry.prepared, item.has_pdf, entry.version)
+        item.meta = entry.meta(item.has_pdf)
     return item
 
 
@@ -439,8 +448,7 @@ def previous_item(path: Path, ws: Workspace, manifest: Manifest) -> Item | None:
     if key != entry.key:
         return None
     has_pdf = (ws.out_dir / path.stem / f"{path.stem}.pdf").is_file()
-    meta = BriefingMeta(entry.revision, entry.prepared, has_pdf, entry.version)
-    return Item(path, raw, entry, key, meta=meta)
+    return Item(path, raw, entry, key, meta=entry.meta(has_pdf))
 
 
 def entries(items: Sequence[Item]) -> dict[str, Entry]:
@@ -454,6 +462,7 @@ def entries(items: Sequence[Item]) -> dict[str, Entry]:
             evidence=tuple(evidence_files(item.source)),
             warnings=len(item.source.warnings),
             made={**(item.entry.made if item.entry else {}), **item.made},
+            transcript=item.meta.has_transcript,
         )
         for item in items
         if item.source is not None and item.meta is not None

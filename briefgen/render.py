@@ -36,12 +36,17 @@ _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg
 
 @dataclass(frozen=True)
 class BriefingMeta:
-    """What build.py knows about a briefing beyond its source."""
+    """What build.py knows about a briefing beyond its source.
+
+    ``has_pdf`` and ``has_transcript`` say which of its outputs the site links: its PDF,
+    its transcript page (made when the source has a transcript).
+    """
 
     revision: str
     prepared: dt.date
     has_pdf: bool = True
     version: Revision = field(default_factory=Revision)
+    has_transcript: bool = False
 
 
 @dataclass(frozen=True)
