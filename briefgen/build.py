@@ -46,7 +46,7 @@ from .pdf import PdfJob, PdfOutput, PdfPool, render_pdfs, source_date
 from .progress import Reporter, Summary
 from .render import BriefingMeta, Renderer, builtin_templates
 from .revisions import Revision, Step, advance, since_git
-from .search import index_search
+from .search import PagefindRuns, index_search
 from .sitepages import site_plan
 from .workspace import CONFIG_NAME, SOURCES_DIR, display_path, find_root, source_files
 from .writer import OutputWriter, read_or_none, remove_outputs
@@ -109,7 +109,8 @@ def build(
     """
     started = time.monotonic()
     reporter = reporter or Reporter()
-    with closing(pool or PdfPool(0)) as pdf_pool:  # ended however the build ends
+    # the PDF workers and Pagefind runs end however the build ends
+    with closing(pool or PdfPool(0)) as pdf_pool, closing(PagefindRuns()) as search_runs:
         files = source_files(paths)
         if not files:
             raise UsageError(f"no source files in {', '.join(str(p) for p in paths)}")
@@ -123,7 +124,7 @@ def build(
             result.written = writer.commit()
             for relative in remove_outputs(ws.out_dir, gone):
                 logger.info("removed %s: no briefing makes it any more", relative)
-            result.written += index_search(ws, result)  # sitemap and search (search.py)
+            result.written += index_search(ws, result, search_runs)  # sitemap, search
         except BaseException as exc:
             failed = len(failures(exc, result))
             elapsed = time.monotonic() - started
