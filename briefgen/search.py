@@ -77,14 +77,21 @@ def index_search(ws: Workspace, result: BuildResult, runs: PagefindRuns) -> list
 
 def published_pages(out_dir: Path) -> list[str]:
     """Return the output path of every page in the output, but the search bundle's and hidden."""
-    pages = []
-    for path in sorted(out_dir.rglob("*.html")):
-        relative = path.relative_to(out_dir)
-        if relative.parts[0] == SEARCH_DIR or any(p.startswith(".") for p in relative.parts):
-            continue
-        if path.is_file():
-            pages.append(relative.as_posix())
-    return pages
+    found = (path for path in out_dir.rglob("*.html") if path.is_file())
+    pages = [path.relative_to(out_dir).as_posix() for path in found]
+    return sorted((page for page in pages if is_page(page)), key=page_order)
+
+
+def is_page(relative: str) -> bool:
+    """Tell whether an output path is a page that search indexes: not the bundle's, not hidden."""
+    parts = relative.split("/")
+    hidden = any(part.startswith(".") for part in parts)
+    return relative.endswith(".html") and parts[0] != SEARCH_DIR and not hidden
+
+
+def page_order(relative: str) -> tuple[str, ...]:
+    """Order pages folder by folder, as paths sort (a bundle's digest depends on the order)."""
+    return tuple(relative.split("/"))
 
 
 def shard_of(page: str) -> str:
@@ -142,7 +149,8 @@ def search_bundles(
         digest = pages_digest(contents, heads_only=name == MAIN)
         if read_or_none(folder / name / SEARCH_STAMP) != digest:
             (folder / name / SEARCH_STAMP).unlink(missing_ok=True)
-            runs.start(name, digest, contents)
+            if not runs.claim(name, digest):  # a run started early on these very pages
+                runs.start(name, digest, contents)
             stale[name] = digest
     if not stale:
         logger.debug("search index is up to date")
@@ -170,9 +178,40 @@ def pagefind_version() -> str:
         return "unknown"
 
 
-def read_pages(out_dir: Path, pages: Sequence[str]) -> dict[str, bytes]:
-    """Read pages of the output by path, leaving out any that has gone since it was listed."""
-    contents = {page: read_or_none(out_dir / page) for page in pages}
+def index_early(runs: PagefindRuns, ws: Workspace, writer: OutputWriter) -> None:
+    """Start Pagefind on the shards of the pages staged so far, as the commit will publish them.
+
+    Called once the briefing pages are staged (the site pages, the main bundle's, are not
+    yet), so that Pagefind runs while the site renders. A shard's pages are then those
+    published_pages will list after the commit: the staged ones, and its others in the
+    output. After the commit, search_bundles takes a run whose pages still hash the same.
+    """
+    if not ws.config.outputs.html:
+        return
+    staged = {page: data for page, data in staged_files(writer).items() if is_page(page)}
+    shards = sorted({shard_of(page) for page in staged} - {MAIN})
+    if not shards:
+        return
+    groups = shard_pages(sorted({*published_pages(ws.out_dir), *staged}, key=page_order))
+    for name in shards:
+        contents = read_pages(ws.out_dir, groups[name], staged)
+        digest = pages_digest(contents)
+        if digest != read_or_none(ws.out_dir / SEARCH_DIR / name / SEARCH_STAMP):
+            runs.start(name, digest, contents)
+
+
+def staged_files(writer: OutputWriter) -> dict[str, bytes]:
+    """Return what ``writer`` holds staged, by output path."""
+    # OutputWriter offers the staged paths only; the bytes are what the commit will write
+    return {"/".join(parts): data for parts, data in writer._staged.items()}
+
+
+def read_pages(
+    out_dir: Path, pages: Sequence[str], staged: Mapping[str, bytes] | None = None
+) -> dict[str, bytes]:
+    """Read pages by path: from ``staged`` if there, else from the output (if not gone since)."""
+    staged = staged or {}
+    contents = {p: staged[p] if p in staged else read_or_none(out_dir / p) for p in pages}
     return {page: data for page, data in contents.items() if data is not None}
 
 
@@ -237,6 +276,19 @@ class PagefindRuns:
             work = self._temp / f"run{self._count}"
             self._count += 1
             self._runs[name] = _Run(digest, _start(work, contents), work)
+
+    def claim(self, name: str, digest: bytes) -> bool:
+        """Tell whether bundle ``name`` has a run started on pages hashed ``digest``.
+
+        A run of it started on other pages is ended: its index would be out of date.
+        """
+        with self._lock:
+            run = self._runs.get(name)
+            if run is not None and run.digest != digest:
+                logger.debug("search: %s changed since its early run; indexing it again", name)
+                self._end(name)
+                return False
+            return run is not None
 
     def finish(self, name: str) -> dict[str, bytes]:
         """Wait for bundle ``name``'s run; return its files (a shard's without the UI)."""
