@@ -64,7 +64,9 @@ def index_search(ws: Workspace, result: BuildResult, runs: PagefindRuns) -> list
     groups = shard_pages(pages)
     bundles = search_bundles(ws, result, groups, runs)
     for relative, data in bundle_files(bundles):
-        writer.stage(f"{SEARCH_DIR}/{relative}", data)
+        # an edit changes few of a bundle's files (their names are hashes of their content)
+        if data != read_or_none(ws.out_dir / SEARCH_DIR / relative):
+            writer.stage(f"{SEARCH_DIR}/{relative}", data)
     listing = shards_listing(groups)
     if listing != read_or_none(ws.out_dir / SEARCH_DIR / SHARDS_FILE):
         writer.stage(f"{SEARCH_DIR}/{SHARDS_FILE}", listing)

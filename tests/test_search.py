@@ -177,3 +177,14 @@ def test_runs_the_pages_thread_would_start_after_the_build_failed_never_start(
             thread.join(30)
     assert spawned == [], "a run started after its owner had ended them all"
     assert not list((edited.parent / "tmp").iterdir())
+
+
+def test_a_bundle_indexed_again_writes_only_its_files_that_changed(edited: Path) -> None:
+    out = edited / "output"
+    folder = out / "pagefind" / SHARD
+    before = bundle(out)
+    result = build([edited / "sources"], pdf=False)
+    after = bundle(out)
+    written = {p.relative_to(folder).as_posix() for p in result.written if p.is_relative_to(folder)}
+    assert written == {name for name, data in after.items() if before.get(name) != data}
+    assert SEARCH_STAMP in written and len(written) < len(after)
