@@ -50,8 +50,8 @@ def starts(edited: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, boo
 
 
 @pytest.fixture
-def spawned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[str]]:
-    """Record every Pagefind process started; temporary folders go to tmp_path/"tmp"."""
+def spawned(edited: Path, monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[str]]:
+    """Record each Pagefind process the next build starts; its temporary folders go to tmp/."""
     processes: list[subprocess.Popen[str]] = []
     original = search._start
 
@@ -59,8 +59,8 @@ def spawned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[subprocess.
         processes.append(original(work, pages))
         return processes[-1]
 
-    (tmp_path / "tmp").mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (edited.parent / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(edited.parent / "tmp"))
     monkeypatch.setattr(search, "_start", start)
     return processes
 
@@ -78,6 +78,14 @@ def published(out: Path) -> tuple[int, bytes]:
     return len(pages), search.pages_digest(search.read_pages(out, pages))
 
 
+def bundle(out: Path) -> dict[str, bytes]:
+    """Return the files of the edited event's shard."""
+    folder = out / "pagefind" / SHARD
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
 def test_an_early_run_is_taken_when_its_pages_are_published_unchanged(
     edited: Path, starts: list[tuple[str, bool]]
 ) -> None:
@@ -91,14 +99,6 @@ def test_an_early_run_is_taken_when_its_pages_are_published_unchanged(
     build([edited / "sources"], pdf=False)
     assert starts[1:] == [(SHARD, True)], "indexed again after the commit"
     assert bundle(out) == early, "as if Pagefind had run on the published pages"
-
-
-def bundle(out: Path) -> dict[str, bytes]:
-    """Return the files of the edited event's shard."""
-    folder = out / "pagefind" / SHARD
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def test_an_early_run_is_redone_when_its_shard_changes_before_the_commit(
@@ -149,7 +149,7 @@ def test_a_build_that_fails_after_early_runs_leaves_no_pagefind_behind(
     assert (out / "pagefind" / SHARD / SEARCH_STAMP).read_bytes() == stamp, "nothing committed"
 
 
-def test_runs_the_pages_thread_would_start_after_the_build_failed_never_start(
+def test_the_pages_thread_starts_no_run_once_a_failed_build_has_ended_them(
     edited: Path, spawned: list[subprocess.Popen[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With PDFs planned the pages render on a thread, which may go on after the build fails."""
