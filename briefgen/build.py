@@ -47,7 +47,7 @@ from .pdf import PdfJob, PdfOutput, PdfPool, render_pdfs, source_date
 from .progress import Reporter, Summary
 from .render import BriefingMeta, Renderer, builtin_templates
 from .revisions import Revision, Step, advance, since_git
-from .search import index_search
+from .search import PagefindRuns, index_early, index_search
 from .sitepages import site_plan
 from .workspace import CONFIG_NAME, SOURCES_DIR, display_path, find_root, source_files
 from .writer import OutputWriter, read_or_none, remove_outputs
@@ -110,7 +110,8 @@ def build(
     """
     started = time.monotonic()
     reporter = reporter or Reporter()
-    with closing(pool or PdfPool(0)) as pdf_pool:  # ended however the build ends
+    # the PDF workers and Pagefind runs end however the build ends
+    with closing(pool or PdfPool(0)) as pdf_pool, closing(PagefindRuns()) as search_runs:
         files = source_files(paths)
         if not files:
             raise UsageError(f"no source files in {', '.join(str(p) for p in paths)}")
@@ -119,12 +120,12 @@ def build(
         result = BuildResult(ws.out_dir)
         options = Options(strict, workers, pdf_timeout, since, force, draft)
         try:
-            writer, gone = stage_build(ws, files, options, result, reporter, pdf_pool)
+            writer, gone = stage_build(ws, files, options, result, reporter, pdf_pool, search_runs)
             reporter.stage("Writing", 1)
             result.written = writer.commit()
             for relative in remove_outputs(ws.out_dir, gone):
                 logger.info("removed %s: no briefing makes it any more", relative)
-            result.written += index_search(ws, result)  # sitemap and search (search.py)
+            result.written += index_search(ws, result, search_runs)  # sitemap, search
         except BaseException as exc:
             failed = len(failures(exc, result))
             elapsed = time.monotonic() - started
@@ -161,6 +162,7 @@ def stage_build(
     result: BuildResult,
     reporter: Reporter,
     pool: PdfPool,
+    search_runs: PagefindRuns,
 ) -> tuple[OutputWriter, list[str]]:
     """Plan, load, render and stage everything this build makes.
 
@@ -179,7 +181,7 @@ def stage_build(
         if item.source is not None:
             prepare(item, ws, options, writer)
     tally(items, result)
-    site = stage_outputs(writer, ws, items, manifest, options, result, reporter, pool)
+    site = stage_outputs(writer, ws, items, manifest, options, result, reporter, pool, search_runs)
     updated = Manifest({**manifest.briefings, **entries(items)}, site).dumps()
     if updated != read_or_none(ws.out_dir / MANIFEST):
         writer.stage(MANIFEST, updated)  # last: committed after the outputs it describes
@@ -216,17 +218,20 @@ def stage_outputs(
     result: BuildResult,
     reporter: Reporter,
     pool: PdfPool,
+    search_runs: PagefindRuns,
 ) -> SiteRecord | None:
     """Render and stage the out-of-date pages, PDFs and site pages; return the site's record.
 
     While worker processes render the PDFs, a thread renders the web pages. The pool stays
-    in this thread, so that an interrupt here still ends the workers.
+    in this thread, so that an interrupt here still ends the workers. Pagefind indexes the
+    briefings' shards while the site pages render; ``search_runs`` (the build's) ends it.
     """
     planned = plan_pdfs(ws, items, options, reporter)
     count = min(options.workers or cpu_count(), len(planned))
 
     def pages() -> SiteRecord | None:
         stage_pages(writer, ws, items, reporter)
+        index_early(search_runs, ws, writer)
         site = stage_site(writer, ws, items, manifest, result, options.force, reporter)
         if planned:  # what is left to wait for
             reporter.stage(f"Rendering {len(planned)} PDFs in {count} processes", None)

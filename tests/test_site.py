@@ -6,6 +6,7 @@ import functools
 import http.server
 import re
 import shutil
+import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -441,13 +442,10 @@ def test_a_failed_search_run_is_redone_by_the_next_build(
     source = root / "sources" / f"{LATER}.yaml"
     source.write_text(source.read_text().replace("keep talking;", "keep negotiating;"))
 
-    def broken(site_dir: Path, groups: object) -> dict[str, bytes]:
-        raise RenderError("search index: Pagefind failed")
-
     shard = out / "pagefind" / shard_of(f"{LATER}/index.html")
     with monkeypatch.context() as patch:
-        patch.setattr(search, "run_pagefind", broken)
-        with pytest.raises(RenderError):
+        patch.setattr(search, "PAGEFIND", (sys.executable, "-c", "raise SystemExit(3)"))
+        with pytest.raises(RenderError, match="Pagefind failed"):
             build([root / "sources"], pdf=False)
     assert not (shard / SEARCH_STAMP).exists()
     assert (out / "pagefind" / SEARCH_STAMP).is_file(), "the main bundle was current"
