@@ -57,6 +57,10 @@ class OutputWriter:
         """Return the relative paths staged so far, in staging order."""
         return ["/".join(parts) for parts in self._staged]
 
+    def staged_files(self) -> dict[str, bytes]:
+        """Return the files staged so far, by relative path: what the commit will write."""
+        return {"/".join(parts): data for parts, data in self._staged.items()}
+
     def stage(self, relative: str, data: bytes) -> None:
         """Queue ``data`` for ``out_dir/relative``; WriteError if the path leaves out_dir."""
         parts = checked_parts(relative)

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from test_site import LATER, two_event_workspace
 
-from briefgen import build as build_module
-from briefgen import search
+import briefgen.build as build_module
+from briefgen import search, search_runs
 from briefgen.build import build
 from briefgen.errors import Diagnostic, RenderError, Severity, SourceError
-from briefgen.search import SEARCH_STAMP, PagefindRuns, shard_of
+from briefgen.search import SEARCH_STAMP, shard_of
+from briefgen.search_runs import PagefindRuns
 
 EDIT = ("keep talking;", "keep negotiating;")
 SHARD = shard_of(f"{LATER}/index.html")
@@ -53,7 +54,7 @@ def starts(edited: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, boo
 def spawned(edited: Path, monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[str]]:
     """Record each Pagefind process the next build starts; its temporary folders go to tmp/."""
     processes: list[subprocess.Popen[str]] = []
-    original = search._start
+    original = search_runs._start
 
     def start(work: Path, pages: Mapping[str, bytes]) -> subprocess.Popen[str]:
         processes.append(original(work, pages))
@@ -61,7 +62,7 @@ def spawned(edited: Path, monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Po
 
     (edited.parent / "tmp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(edited.parent / "tmp"))
-    monkeypatch.setattr(search, "_start", start)
+    monkeypatch.setattr(search_runs, "_start", start)
     return processes
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from test_render import EVIL, Node, _assert_clean, _hostile_source, parse
 
-from briefgen import search
+from briefgen import search, search_runs
 from briefgen.build import BuildResult, build
 from briefgen.check import LoadedSource
 from briefgen.config import Config
@@ -444,7 +444,7 @@ def test_a_failed_search_run_is_redone_by_the_next_build(
 
     shard = out / "pagefind" / shard_of(f"{LATER}/index.html")
     with monkeypatch.context() as patch:
-        patch.setattr(search, "PAGEFIND", (sys.executable, "-c", "raise SystemExit(3)"))
+        patch.setattr(search_runs, "PAGEFIND", (sys.executable, "-c", "raise SystemExit(3)"))
         with pytest.raises(RenderError, match="Pagefind failed"):
             build([root / "sources"], pdf=False)
     assert not (shard / SEARCH_STAMP).exists()
