@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import importlib.metadata
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,6 +56,7 @@ from .writer import OutputWriter, read_or_none, remove_outputs
 logger = logging.getLogger(__name__)
 
 PDF_TIMEOUT = 120.0
+GC_THRESHOLD = 100_000  # allocations between collections of the youngest objects
 OUTPUT_DIR = "output"
 
 
@@ -111,7 +113,11 @@ def build(
     started = time.monotonic()
     reporter = reporter or Reporter()
     # the PDF workers and Pagefind runs end however the build ends
-    with closing(pool or PdfPool(0)) as pdf_pool, closing(PagefindRuns()) as search_runs:
+    with (
+        closing(pool or PdfPool(0)) as pdf_pool,
+        closing(PagefindRuns()) as search_runs,
+        fewer_collections(),
+    ):
         files = source_files(paths)
         if not files:
             raise UsageError(f"no source files in {', '.join(str(p) for p in paths)}")
@@ -135,6 +141,22 @@ def build(
     reporter.finished(Summary(len(result.built), len(result.unchanged), 0, result.elapsed))
     logger.info("built %d briefings in %.1f s", len(result.built), result.elapsed)
     return result
+
+
+@contextmanager
+def fewer_collections(threshold: int = GC_THRESHOLD) -> Iterator[None]:
+    """Run the cyclic garbage collector less often while building, then as before.
+
+    A build makes many objects and few cycles; with Python's default threshold (700
+    allocations), a one-edit rebuild of 200 briefings spent about 0.08 s of its 0.65 s
+    collecting. mypy raises the threshold for the same reason.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(max(threshold, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ render in parallel workers, progress goes through a reporter. Real builds in tmp
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -12,6 +13,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _workspace import VALID, replace, write
@@ -20,7 +22,7 @@ from click.testing import CliRunner
 import briefgen.build as build_module
 from briefgen.build import BuildResult, build
 from briefgen.cli import main
-from briefgen.errors import RenderError, TemplateError
+from briefgen.errors import RenderError, SourceError, TemplateError
 from briefgen.manifest import MANIFEST
 from briefgen.progress import Reporter, RichReporter, Summary, reporter_for
 
@@ -155,6 +157,26 @@ def test_a_new_version_of_a_library_that_shapes_the_output_rebuilds_everything(
     real = build_module._version
     monkeypatch.setattr(build_module, "_version", lambda name: real(name) + "+1")
     assert run(root)[0].built == ["event", "other"], "kept Markdown conversions are redone"
+
+
+def test_a_build_collects_garbage_less_often_then_as_before(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    during: list[tuple[int, int, int]] = []
+    original = build_module.stage_build
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        during.append(gc.get_threshold())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "stage_build", watched)
+    before = gc.get_threshold()
+    run(root)
+    (root / "sources" / "event.yaml").write_text("event: [")
+    with pytest.raises(SourceError):
+        run(root)
+    assert [t[0] for t in during] == [build_module.GC_THRESHOLD] * 2
+    assert gc.get_threshold() == before, "restored, also after a failed build"
 
 
 def test_a_deleted_output_is_made_again(root: Path) -> None:
