@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import importlib.metadata
@@ -49,7 +50,7 @@ from .progress import Reporter, Summary
 from .render import BriefingMeta, Renderer, builtin_templates
 from .revisions import Revision, Step, advance, since_git
 from .search import PagefindRuns, index_early, index_search
-from .sitepages import site_plan
+from .sitepages import Kept, Listed, site_plan
 from .workspace import CONFIG_NAME, SOURCES_DIR, display_path, find_root, source_files
 from .writer import OutputWriter, read_or_none, remove_outputs
 
@@ -470,21 +471,33 @@ def stage_site(
     before = None if force else manifest.site
     if before is not None and before.current(key, ws.out_dir):
         return before
-    entries = [(loaded(item, ws), item.meta) for item in listed]
     files = {f"assets/{name}": data for name, data in ws.renderer.assets().items()}
     base = ws.template_digest + (ws.pinned.isoformat().encode() if ws.pinned else b"")
-    known = before.parts if before is not None else None
-    plan = site_plan(ws.renderer, [(s, m) for s, m in entries if m is not None], base, known)
-    reporter.stage("Rendering site pages", len(plan.pages))
-    for page in plan.pages:
-        if before is None or not before.kept(page.path, page.key, ws.out_dir):
-            files[page.path] = page.make()
+    plan = site_plan(ws.renderer, [listing(item, ws) for item in listed], base, kept(before, ws))
+    makers = {page.path: page.make for page in plan.pages if page.make is not None}
+    reporter.stage("Rendering site pages", len(makers))
+    for path, make in makers.items():
+        files[path] = make()
         reporter.advance()
     for relative, data in files.items():
         if data != read_or_none(ws.out_dir / relative):  # one edit changes few site pages
             writer.stage(relative, data)
     pages = {relative: "" for relative in files} | {p.path: p.key or "" for p in plan.pages}
-    return SiteRecord(key, pages, plan.parts)
+    return SiteRecord(key, pages, plan.rows, plan.events)
+
+
+def listing(item: Item, ws: Workspace) -> Listed:
+    """Describe a listed briefing to the site; its source is loaded (or restored) if asked for."""
+    assert item.meta is not None
+    source = functools.cache(lambda: loaded(item, ws))
+    return Listed(item.slug, display_path(item.path), item.meta, source)
+
+
+def kept(before: SiteRecord | None, ws: Workspace) -> Kept | None:
+    """Tell the site what the last build kept of it, and which of its files are current."""
+    if before is None:
+        return None
+    return Kept(before.events, before.rows, lambda path, k: before.kept(path, k, ws.out_dir))
 
 
 def loaded(item: Item, ws: Workspace) -> LoadedSource:

@@ -37,7 +37,7 @@ from .model import Briefing
 from .render import BriefingMeta
 from .revisions import STATE_DIR, Revision
 from .site import site_texts
-from .sitepages import PartDigests
+from .sitekeys import EventRecord
 from .verify import Status, Verdict
 from .workspace import display_path, find_root, inside
 from .writer import read_or_none
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 MANIFEST = ".briefgen/manifest.json"
 CACHE_DIR = ".briefgen/cache"
 PAGES = "pages"
@@ -70,13 +70,15 @@ class Made:
 class SiteRecord:
     """The site-wide files: the key of the whole set, and each file's own key ("": unkeyed).
 
-    With them, the digests of what each event contributes to the pages (see
-    sitepages.PageKeys), so that the next build hashes only the events that changed.
+    With them, what the next build's keys need (see sitekeys.py): each listed event's
+    record and the row digest of each person's, topic's and side's page, so that it
+    hashes only the events that changed and loads only those its pages are made from.
     """
 
     key: str
     pages: Mapping[str, str]
-    parts: Mapping[str, PartDigests] = field(default_factory=dict)
+    rows: Mapping[str, str] = field(default_factory=dict)
+    events: Mapping[str, EventRecord] = field(default_factory=dict)
 
     def current(self, key: str, out_dir: Path) -> bool:
         """Tell whether the site was made from ``key`` and all its files still exist."""
@@ -152,22 +154,38 @@ def _site_data(site: SiteRecord | None) -> dict[str, Any] | None:
     """Return the site's record as JSON-ready data."""
     if site is None:
         return None
-    parts = {
-        slug: {"stamp": p.stamp, "pages": dict(sorted(p.pages.items()))}
-        for slug, p in sorted(site.parts.items())
-    }
-    return {"key": site.key, "pages": dict(sorted(site.pages.items())), "parts": parts}
+    events = {slug: dataclasses.asdict(r) for slug, r in sorted(site.events.items())}
+    pages, rows = dict(sorted(site.pages.items())), dict(sorted(site.rows.items()))
+    return {"key": site.key, "pages": pages, "rows": rows, "events": events}
 
 
 def _site(data: Mapping[str, Any] | None) -> SiteRecord | None:
     """Read the site's record."""
     if data is None:
         return None
-    parts = {
-        str(slug): PartDigests(str(p["stamp"]), _strings(p["pages"]))
-        for slug, p in data["parts"].items()
-    }
-    return SiteRecord(str(data["key"]), _strings(data["pages"]), parts)
+    events = {str(slug): _event_record(r) for slug, r in data["events"].items()}
+    return SiteRecord(str(data["key"]), _strings(data["pages"]), _strings(data["rows"]), events)
+
+
+def _event_record(data: Mapping[str, Any]) -> EventRecord:
+    """Read what the site's keys need of one event; TypeError or KeyError when malformed."""
+    voices = {str(page): tuple(_texts(ids)) for page, ids in data["voices"].items()}
+    return EventRecord(
+        stamp=str(data["stamp"]),
+        date=str(data["date"]),
+        parts=_strings(data["parts"]),
+        voices=voices,
+        row=str(data["row"]),
+        topics=_strings(data["topics"]),
+        sides=_strings(data["sides"]),
+    )
+
+
+def _texts(data: Any) -> list[str]:
+    """Read a list of text; TypeError if it is anything else."""
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        raise TypeError("malformed site record")
+    return data
 
 
 def _strings(data: Mapping[str, Any]) -> dict[str, str]:

@@ -79,10 +79,21 @@ def index_search(ws: Workspace, result: BuildResult, runs: PagefindRuns) -> list
 
 
 def published_pages(out_dir: Path) -> list[str]:
-    """Return the output path of every page in the output, but the search bundle's and hidden."""
-    found = (path for path in out_dir.rglob("*.html") if path.is_file())
-    pages = [path.relative_to(out_dir).as_posix() for path in found]
-    return sorted((page for page in pages if is_page(page)), key=page_order)
+    """Return the output path of every page in the output, but the search bundle's and hidden.
+
+    The hidden folders (.briefgen) and the bundle's are not walked: they hold thousands
+    of files and no page. A symlink is none of the build's pages (the writer never makes
+    one), so it is not indexed.
+    """
+    pages = []
+    for folder, dirs, files in os.walk(out_dir):
+        here = Path(folder).relative_to(out_dir)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and (here.parts or d != SEARCH_DIR)]
+        for name in files:
+            relative = (here / name).as_posix()
+            if is_page(relative) and not os.path.islink(os.path.join(folder, name)):
+                pages.append(relative)
+    return sorted(pages, key=page_order)
 
 
 def is_page(relative: str) -> bool:

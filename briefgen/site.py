@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from . import markdown
 from .check import LoadedSource
 from .model import Briefing, Event, Side, Speaker, Topic
 from .render import BriefingMeta, SideView, citation_numbers, quote_views, side_view
@@ -63,9 +62,34 @@ class EventView:
         return _by_id(b.sides), _by_id(b.speakers), _by_id(b.topics)
 
     @functools.cached_property
-    def parts(self) -> EventParts:
-        """Return what this event contributes to the pages of its people, topics and sides."""
-        return event_parts(self)
+    def person_parts(self) -> dict[str, PersonPart]:
+        """Return what this event records of each person it names, by id."""
+        stances, quotes = voiced(self), self.quotes_by_speaker
+        return {
+            s.id: PersonPart(Appearance(self, s), stances.get(s.id, []) + quotes.get(s.id, []))
+            for s in self.briefing.speakers
+        }
+
+    @functools.cached_property
+    def topic_parts(self) -> dict[str, TopicPart]:
+        """Return what this event records of each topic it covers, by id."""
+        b, quotes = self.briefing, self.quotes_by_speaker
+        on_topic: dict[str | None, list[Statement]] = {}
+        for speaker in b.speakers:
+            for said in quotes.get(speaker.id, []):
+                on_topic.setdefault(said.topic.id if said.topic else None, []).append(said)
+        stances = topic_stances(self)
+        return {
+            t.id: TopicPart(self, t, stances.get(t.id, []), on_topic.get(t.id, []))
+            for t in b.topics
+        }
+
+    @functools.cached_property
+    def side_parts(self) -> dict[str, SideAppearance]:
+        """Return what this event records of each side it compares, by id."""
+        b = self.briefing
+        views = quote_views(b, citation_numbers(b))
+        return {s.id: SideAppearance(self, side_view(b, s, views)) for s in b.sides}
 
     @functools.cached_property
     def quotes_by_speaker(self) -> dict[str, list[Statement]]:
@@ -148,6 +172,26 @@ class Person:
         """Return the newest biography any event gives."""
         return next((a.speaker.bio for a in self.appearances if a.speaker.bio), None)
 
+    @property
+    def row(self) -> PersonRow:
+        """Return the person as the index of people lists them."""
+        return PersonRow(self.id, self.latest, len(self.appearances), len(self.statements))
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person as the index of people lists them: as the newest event has them, and counts."""
+
+    id: str
+    latest: Speaker
+    events: int
+    statements: int
+
+    @property
+    def name(self) -> str:
+        """Return the newest name."""
+        return self.latest.name
+
 
 @dataclass(frozen=True)
 class Stance:
@@ -185,6 +229,22 @@ class TopicView:
         """Return the topic id."""
         return self.topic.id
 
+    @property
+    def row(self) -> TopicRow:
+        """Return the topic as the index of topics lists it."""
+        return TopicRow(self.id, self.topic, self.description, len(self.events), len(self.tracks))
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    """A topic as the index of topics lists it: newest title, and how many events and sides."""
+
+    id: str
+    topic: Topic
+    description: str | None
+    events: int
+    sides: int
+
 
 @dataclass(frozen=True)
 class SideAppearance:
@@ -211,6 +271,24 @@ class SidePage:
         """Return who spoke for the side at any event, as the newest of those events has them."""
         voices = {s.id: s for a in reversed(self.appearances) for s in a.view.voices}
         return sorted(voices.values(), key=lambda s: (s.name.casefold(), s.id))
+
+    @property
+    def row(self) -> SideRow:
+        """Return the side as the index of sides lists it."""
+        newest = self.appearances[0]
+        summary, count = newest.view.side.summary, len(self.appearances)
+        return SideRow(self.id, self.name, summary, count, newest.event.event)
+
+
+@dataclass(frozen=True)
+class SideRow:
+    """A side as the index of sides lists it: newest name and summary, events, the newest."""
+
+    id: str
+    name: str
+    summary: str
+    events: int
+    latest: Event
 
 
 @dataclass(frozen=True)
@@ -263,126 +341,19 @@ def page_file(item_id: str) -> str:
     return f"{'_index' if item_id == 'index' else item_id}.html"
 
 
-def gather(entries: Iterable[Entry]) -> Site:
-    """Gather every briefing into the site's people, topics and sides."""
-    events = sorted(
-        (EventView(source.slug, source.briefing, meta) for source, meta in entries),
-        key=lambda e: (e.date, e.slug),
-        reverse=True,
-    )
-    people = gather_people(events)
-    by_id = {person.id: person for person in people}
-    return Site(events, people, gather_topics(events, by_id), gather_sides(events))
+def person_page(person_id: str) -> str:
+    """Return the output path of a person's page."""
+    return f"speakers/{page_file(person_id)}"
 
 
-def newest_first(statements: Iterable[Statement]) -> list[Statement]:
-    """Sort statements newest first, keeping the given order among equal dates."""
-    return sorted(statements, key=lambda s: s.date, reverse=True)
+def topic_page(topic_id: str) -> str:
+    """Return the output path of a topic's page."""
+    return f"topics/{page_file(topic_id)}"
 
 
-def gather_people(events: Sequence[EventView]) -> list[Person]:
-    """Return everyone named in any briefing (events newest first), by name."""
-    found: dict[str, list[PersonPart]] = {}
-    for event in events:
-        for person_id, part in event.parts.people.items():
-            found.setdefault(person_id, []).append(part)
-    people = [person_from(person_id, parts) for person_id, parts in found.items()]
-    return sorted(people, key=lambda p: (p.name.casefold(), p.id))
-
-
-def person_from(person_id: str, parts: Sequence[PersonPart]) -> Person:
-    """Make one person's view from what each event (newest first) records of them.
-
-    An earlier stance is shown with the title its speaker held then, where an older
-    event records them.
-    """
-    appearances = [part.appearance for part in parts]
-    said = [
-        replace(s, speaker=then)
-        if s.kind == "earlier" and (then := as_of(appearances, s.date)) is not None
-        else s
-        for part in parts
-        for s in part.statements
-    ]
-    return Person(person_id, appearances, newest_first(said))
-
-
-def as_of(appearances: Sequence[Appearance], date: dt.date) -> Speaker | None:
-    """Return a person as the newest event on or before ``date`` describes them, if any."""
-    return next((a.speaker for a in appearances if a.event.date <= date), None)
-
-
-def gather_topics(events: Sequence[EventView], people: Mapping[str, Person]) -> list[TopicView]:
-    """Return every topic of any briefing (events newest first), by title."""
-    found: dict[str, list[TopicPart]] = {}
-    for event in events:
-        for topic_id, part in event.parts.topics.items():
-            found.setdefault(topic_id, []).append(part)
-    views = [topic_from(parts, people) for parts in found.values()]
-    return sorted(views, key=lambda v: (v.topic.title.casefold(), v.id))
-
-
-def topic_from(parts: Sequence[TopicPart], people: Mapping[str, Person]) -> TopicView:
-    """Make one topic's view from what each event (newest first) records of it.
-
-    An earlier stance names its speaker as the newest event up to its date describes them.
-    """
-    covering = [part.event for part in parts]
-    description = next((p.topic.description for p in parts if p.topic.description), None)
-    stances = [
-        replace(s, speaker=retitled(s.speaker, s.date, people)) if s.earlier else s
-        for part in reversed(parts)
-        for s in part.stances
-    ]
-    quotes = sorted((s for part in reversed(parts) for s in part.quotes), key=lambda s: s.date)
-    return TopicView(parts[0].topic, description, covering, tracks(stances, covering), quotes)
-
-
-def retitled(
-    speaker: Speaker | None, date: dt.date, people: Mapping[str, Person]
-) -> Speaker | None:
-    """Return a speaker as the newest event on or before ``date`` describes them."""
-    if speaker is None or speaker.id not in people:
-        return speaker
-    return as_of(people[speaker.id].appearances, date) or speaker
-
-
-def tracks(stances: Sequence[Stance], covering: Sequence[EventView]) -> list[Track]:
-    """Group stances by side, oldest first, each stance once; sides as the newest event has them.
-
-    A stance recorded in two briefings (say, as one event's position and a later event's
-    history) is shown once, as the older briefing recorded it.
-    """
-    order = dict.fromkeys(s.id for e in covering for s in e.briefing.sides)
-    grouped: dict[str, dict[dt.date, list[Stance]]] = {}
-    for stance in stances:
-        same_day = grouped.setdefault(stance.side.id, {}).setdefault(stance.date, [])
-        if not any(same_stance(stance, other) for other in same_day):
-            same_day.append(stance)
-    result = []
-    for side_id in sorted(grouped, key=list(order).index):
-        kept = (s for day in grouped[side_id].values() for s in day)
-        ordered = sorted(kept, key=lambda s: s.date)
-        newest = next(s for e in covering if (s := e.side(side_id)) is not None)
-        result.append(Track(newest, ordered))
-    return result
-
-
-def same_stance(one: Stance, other: Stance) -> bool:
-    """Tell whether two stances of a day say the same words (Markdown and case aside)."""
-    if one.text == other.text:
-        return True
-    return markdown.plain_text(one.text).casefold() == markdown.plain_text(other.text).casefold()
-
-
-def gather_sides(events: Sequence[EventView]) -> list[SidePage]:
-    """Return every side of any briefing (events newest first), by name."""
-    found: dict[str, list[SideAppearance]] = {}
-    for event in events:
-        for side_id, appearance in event.parts.sides.items():
-            found.setdefault(side_id, []).append(appearance)
-    pages = [SidePage(side_id, appearances) for side_id, appearances in found.items()]
-    return sorted(pages, key=lambda p: (p.name.casefold(), p.id))
+def side_page(side_id: str) -> str:
+    """Return the output path of a side's page."""
+    return f"sides/{page_file(side_id)}"
 
 
 # --- what one event contributes -----------------------------------------------------------------
@@ -413,40 +384,6 @@ class TopicPart:
     def earlier_voices(self) -> list[str]:
         """Return the ids of the people who voiced its earlier stances."""
         return list(dict.fromkeys(s.speaker.id for s in self.stances if s.earlier and s.speaker))
-
-
-@dataclass(frozen=True)
-class EventParts:
-    """What one event contributes to the page of each person, topic and side it names.
-
-    The site's views are made from these parts alone (and the current names), so that
-    a page's key can be made from its parts' (see sitepages.PageKeys).
-    """
-
-    people: dict[str, PersonPart]
-    topics: dict[str, TopicPart]
-    sides: dict[str, SideAppearance]
-
-
-def event_parts(event: EventView) -> EventParts:
-    """Return what one event contributes to the pages of its people, topics and sides."""
-    b = event.briefing
-    stances, quotes = voiced(event), event.quotes_by_speaker
-    people = {
-        s.id: PersonPart(Appearance(event, s), stances.get(s.id, []) + quotes.get(s.id, []))
-        for s in b.speakers
-    }
-    on_topic: dict[str | None, list[Statement]] = {}
-    for speaker in b.speakers:
-        for said in quotes.get(speaker.id, []):
-            on_topic.setdefault(said.topic.id if said.topic else None, []).append(said)
-    by_topic = topic_stances(event)
-    topics = {
-        t.id: TopicPart(event, t, by_topic.get(t.id, []), on_topic.get(t.id, [])) for t in b.topics
-    }
-    views = quote_views(b, citation_numbers(b))
-    sides = {s.id: SideAppearance(event, side_view(b, s, views)) for s in b.sides}
-    return EventParts(people, topics, sides)
 
 
 Kind = Literal["quote", "position", "earlier"]

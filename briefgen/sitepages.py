@@ -1,276 +1,200 @@
 """The site's own pages: home, the people, topics and sides, their indexes, and the feed.
 
-Each page of a person, topic or side carries a key of what it shows, so that a build after
-one edit renders only the pages that edit changed (see ``PageKeys``). The home page, the
-three indexes and the feed list every briefing in a line or two each: they are rendered
-every time the site is, and written only when their bytes changed.
+Every page carries a key of what it is made from (sitekeys.py), so that a build after one
+edit renders only the pages whose keys changed, and loads only the sources those pages are
+made from: a stance edited in one briefing re-renders its person's, topic's and side's
+pages from the briefings they cover, and leaves the home page, the indexes and the feed
+(which list every briefing, person, topic or side in a line) as they are.
 """
 
 from __future__ import annotations
 
-import copyreg
 import datetime as dt
-import functools
-import hashlib
-import io
-import pickle
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pydantic
-
 from . import markdown
+from .check import LoadedSource
 from .errors import Diagnostic, Severity, SourceError
 from .model import Briefing, Topic
-from .render import Renderer
-from .site import SITE_FOLDERS, Entry, EventParts, EventView, Site, TopicView, gather, page_file
+from .render import BriefingMeta, Renderer
+from .site import SITE_FOLDERS, Entry, EventView, Names, Site, person_page, side_page, topic_page
+from .sitegather import gather_views
+from .sitekeys import (
+    EventRecord,
+    PageKeys,
+    listing_keys,
+    names_of,
+    page_inputs,
+    page_keys,
+    stamp,
+)
 
 SEARCH_JS = "search.js"
 
 
-def check_slugs(entries: Iterable[Entry]) -> None:
+@dataclass(frozen=True)
+class Listed:
+    """A briefing the site lists: its name, file and meta, and its source (loaded if asked)."""
+
+    slug: str
+    display: str
+    meta: BriefingMeta
+    source: Callable[[], LoadedSource]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the last build kept of the site: each event's record, each page's row digest.
+
+    ``current`` tells whether a page made with a key is still in the output as made.
+    """
+
+    events: Mapping[str, EventRecord]
+    rows: Mapping[str, str]
+    current: Callable[[str, str], bool]
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One file of the site: its path, the key of what it shows (None: unkeyed), its maker.
+
+    A page whose key shows it current has no maker: it is kept as it is.
+    """
+
+    path: str
+    key: str | None
+    make: Callable[[], bytes] | None
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """The site-wide files, and what the next build keeps: each event's record, page rows."""
+
+    pages: list[SitePage]
+    events: dict[str, EventRecord]
+    rows: dict[str, str]
+
+
+def check_slugs(listed: Iterable[Listed]) -> None:
     """A source named like a site folder (speakers, topics...) would overwrite its index."""
     message = "'{}' is the name of a folder of the site; rename the source file"
     problems = [
-        Diagnostic(source.display, 1, 1, Severity.ERROR, "", message.format(source.slug))
-        for source, _ in entries
-        if source.slug in SITE_FOLDERS
+        Diagnostic(e.display, 1, 1, Severity.ERROR, "", message.format(e.slug))
+        for e in listed
+        if e.slug in SITE_FOLDERS
     ]
     if problems:
         raise SourceError(problems)
 
 
-@dataclass(frozen=True)
-class SitePage:
-    """One file of the site: its path, the key of what it shows (None: unkeyed), its maker."""
-
-    path: str
-    key: str | None
-    make: Callable[[], bytes]
-
-
-@dataclass(frozen=True)
-class PartDigests:
-    """The digest of what one event contributes to each site page, made for one ``stamp``."""
-
-    stamp: str
-    pages: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class SitePlan:
-    """The site-wide files, and the digests of every event's parts that keyed them."""
-
-    pages: list[SitePage]
-    parts: dict[str, PartDigests]
-
-
 def site_plan(
-    renderer: Renderer,
-    entries: Sequence[Entry],
-    base: bytes,
-    known: Mapping[str, PartDigests] | None = None,
+    renderer: Renderer, listed: Sequence[Listed], base: bytes, kept: Kept | None = None
 ) -> SitePlan:
-    """List the site-wide files, keyed on ``base`` (templates, configuration) and what they show.
+    """Key every site-wide file on ``base`` (templates, configuration) and what it is made of.
 
-    ``known`` are the digests of each event's parts from the last build: an event whose
-    stamp is unchanged is not hashed again.
+    Only the files whose keys differ from what ``kept`` shows current get a maker, and
+    only the sources they are made from are loaded: the page of a person, topic or side
+    needs the briefings it covers; the home page, the feed and the indexes need them all.
     """
-    check_slugs(entries)
-    site = gather(entries)
-    keys = PageKeys(base, known)
-    pages = listing_pages(renderer, site, entries) + keyed_pages(renderer, site, keys)
-    return SitePlan(pages, keys.recorded)
+    check_slugs(listed)
+    kept = kept or Kept({}, {}, lambda path, key: False)
+    keys, views = PageKeys(base), Views(listed)
+    records = {e.slug: _record(keys, views, kept.events.get(e.slug), e) for e in listed}
+    inputs = page_inputs(records)
+    keyed = page_keys(keys, records, inputs)
+    todo = {
+        page for page, key in keyed.items() if page not in kept.rows or not kept.current(page, key)
+    }
+    site = gather_views([views[slug] for slug in _made_of(todo, inputs)], todo)
+    made = views_by_page(site)
+    rows = {page: kept.rows[page] for page in keyed if page not in todo}
+    rows |= {page: keys.digest(made[page].row) for page in todo}
+    listing = listing_keys(keys, records, rows)
+    listing_todo = {path for path, key in listing.items() if not kept.current(path, key)}
+    if listing_todo:
+        site = gather_views([views[e.slug] for e in listed])  # every briefing, every page
+        made = views_by_page(site)
+    names = names_of(records)
+    makers = {page: page_maker(renderer, names, page, made[page]) for page in todo}
+    makers |= {path: listing_maker(renderer, site, views, path) for path in listing_todo}
+    pages = [SitePage(path, key, makers.get(path)) for path, key in (keyed | listing).items()]
+    pages.append(SitePage(f"assets/{SEARCH_JS}", None, lambda: renderer.asset(SEARCH_JS)))
+    return SitePlan(pages, records, rows)
 
 
-def listing_pages(renderer: Renderer, site: Site, entries: Sequence[Entry]) -> list[SitePage]:
-    """List the unkeyed files: home, the three indexes, the search script and the feed."""
+class Views:
+    """Each listed briefing as the site sees it, its source loaded when first asked for."""
 
-    def listing(name: str) -> Callable[[], bytes]:
-        return lambda: renderer.render(name, {"site": site}, for_print=False).encode("utf-8")
+    def __init__(self, listed: Iterable[Listed]) -> None:
+        self.listed = {e.slug: e for e in listed}
+        self.made: dict[str, EventView] = {}
 
-    home = lambda: renderer.index_page(list(entries)).encode("utf-8")  # noqa: E731
-    return [
-        SitePage("index.html", None, home),
-        SitePage("speakers/index.html", None, listing("speakers.html")),
-        SitePage("topics/index.html", None, listing("topics.html")),
-        SitePage("sides/index.html", None, listing("sides.html")),
-        SitePage(f"assets/{SEARCH_JS}", None, lambda: renderer.asset(SEARCH_JS)),
-        SitePage("feed.xml", None, lambda: render_feed(renderer, site).encode("utf-8")),
-    ]
+    def __getitem__(self, slug: str) -> EventView:
+        """Return a briefing's view, loading its source if need be."""
+        if slug not in self.made:
+            e = self.listed[slug]
+            self.made[slug] = EventView(slug, e.source().briefing, e.meta)
+        return self.made[slug]
 
-
-def keyed_pages(renderer: Renderer, site: Site, keys: PageKeys) -> list[SitePage]:
-    """List the page of every person, topic and side, each keyed by the parts it is made of.
-
-    A person's page is made of what each event records of them; a topic's of what each
-    event records of it, and of the people who voiced its earlier stances (their titles
-    as of each stance's date come from those people's records).
-    """
-    names = site.names()
-    named = keys.digest(names)
-    people = {p.id: p for p in site.people}
-
-    def keyed(path: str, name: str, inputs: Iterable[Input], **view: object) -> SitePage:
-        context = {"site": names, **view}  # the names, not the site: nothing unkeyed
-        key = keys.page_key(name, named, inputs)
-        html = lambda: renderer.render(name, context, for_print=False).encode("utf-8")  # noqa: E731
-        return SitePage(path, key, html)
-
-    def voices(t: TopicView) -> list[Input]:
-        ids = dict.fromkeys(v for e in t.events for v in e.parts.topics[t.id].earlier_voices)
-        return [(a.event, person_page(v)) for v in ids for a in people[v].appearances]
-
-    pages = [
-        keyed(
-            person_page(p.id),
-            "speaker.html",
-            [(a.event, person_page(p.id)) for a in p.appearances],
-            p=p,
-        )
-        for p in site.people
-    ]
-    pages += [
-        keyed(
-            topic_page(t.id),
-            "topic.html",
-            [(e, topic_page(t.id)) for e in t.events] + voices(t),
-            t=t,
-        )
-        for t in site.topics
-    ]
-    return pages + [
-        keyed(
-            side_page(s.id), "side.html", [(a.event, side_page(s.id)) for a in s.appearances], s=s
-        )
-        for s in site.sides
-    ]
+    def entries(self) -> list[Entry]:
+        """Return every listed briefing's source and meta (all are loaded)."""
+        return [(e.source(), e.meta) for e in self.listed.values()]
 
 
-def person_page(person_id: str) -> str:
-    """Return the output path of a person's page."""
-    return f"speakers/{page_file(person_id)}"
+def _record(keys: PageKeys, views: Views, kept: EventRecord | None, e: Listed) -> EventRecord:
+    """Return a briefing's record: the one kept, if made for it as it is now, else a new one."""
+    if kept is not None and kept.stamp == stamp(e.meta):
+        return kept
+    return keys.record(views[e.slug])
 
 
-def topic_page(topic_id: str) -> str:
-    """Return the output path of a topic's page."""
-    return f"topics/{page_file(topic_id)}"
+def _made_of(pages: Collection[str], inputs: Mapping[str, Iterable[tuple[str, str]]]) -> list[str]:
+    """Return the briefings some pages are made from, by slug."""
+    return sorted({slug for page in pages for slug, _ in inputs[page]})
 
 
-def side_page(side_id: str) -> str:
-    """Return the output path of a side's page."""
-    return f"sides/{page_file(side_id)}"
+def views_by_page(site: Site) -> dict[str, Any]:
+    """Return the view of each person's, topic's and side's page of a site, by page."""
+    found: dict[str, Any] = {person_page(p.id): p for p in site.people}
+    found |= {topic_page(t.id): t for t in site.topics}
+    return found | {side_page(s.id): s for s in site.sides}
+
+
+def page_maker(renderer: Renderer, names: Names, page: str, view: object) -> Callable[[], bytes]:
+    """Return the maker of a person's, topic's or side's page."""
+    folder = page.split("/")[0]
+    name, var = {"speakers": ("speaker.html", "p"), "topics": ("topic.html", "t")}.get(
+        folder, ("side.html", "s")
+    )
+    context = {"site": names, var: view}  # the names, not the site: nothing unkeyed
+    return lambda: renderer.render(name, context, for_print=False).encode("utf-8")
+
+
+def listing_maker(renderer: Renderer, site: Site, views: Views, path: str) -> Callable[[], bytes]:
+    """Return the maker of a page that lists every briefing, person, topic or side."""
+    if path == "index.html":
+        return lambda: renderer.index_page(views.entries()).encode("utf-8")
+    if path == "feed.xml":
+        return lambda: render_feed(renderer, site).encode("utf-8")
+    folder = path.split("/")[0]
+    rows = {
+        "speakers": ("speakers.html", "people", [p.row for p in site.people]),
+        "topics": ("topics.html", "topics", [t.row for t in site.topics]),
+        "sides": ("sides.html", "sides", [s.row for s in site.sides]),
+    }
+    name, var, listed = rows[folder]
+    return lambda: renderer.render(name, {var: listed}, for_print=False).encode("utf-8")
 
 
 def site_files(renderer: Renderer, entries: Sequence[Entry]) -> dict[str, bytes]:
     """Render every site-wide file: home, people, topics, sides, the search script, the feed."""
-    return {page.path: page.make() for page in site_plan(renderer, entries, b"").pages}
-
-
-Input = tuple[EventView, str]  # an event, and the page whose part of it is meant
-
-
-class PageKeys:
-    """Key a page by the parts of events it is made from (see site.EventParts) and the names.
-
-    A part's digest hashes a pickle of its values: equal pickles unpickle to equal values,
-    and the site's views are made from parts alone, so two pages with one key render
-    alike. In a pickle, a pydantic model stands as a hash of its JSON, and an event
-    (``EventView``) as a hash of what these pages show of it beyond its parts: its file
-    name, event details, cast (speakers, topics, sides) and whether it has a PDF. Its
-    positions, quotes, transcript and revision reach the pages only through parts, which
-    are hashed in full; tests/test_sitepages.py renders every page with those parts of
-    each event taken away and checks that nothing changes.
-
-    An event's part digests depend only on the event; they are kept between builds, by
-    slug, with a stamp of its revision (a hash of its source, evidence, templates and
-    configuration) and whether it has a PDF. An edit then hashes only the edited event.
-    """
-
-    def __init__(self, base: bytes, known: Mapping[str, PartDigests] | None = None) -> None:
-        self.base = base
-        self.known = known or {}
-        self.recorded: dict[str, PartDigests] = {}
-        # each model's or event's stand-in, by id; the object is kept so its id is not reused
-        self.stand_ins: dict[int, tuple[object, tuple[Any, ...]]] = {}
-        self.dispatch = copyreg.dispatch_table.copy()  # a dispatch table matches exact types
-        self.dispatch.update(dict.fromkeys([*_model_types(), EventView], self.stand_in))
-
-    def key(self, template: str, *values: object) -> str:
-        """Return the key of a template rendered from these values."""
-        return hashlib.sha256(self.base + self.pickled((template, values))).hexdigest()
-
-    def digest(self, value: object) -> str:
-        """Return a digest of a value, as keys see it."""
-        return hashlib.sha256(self.pickled(value)).hexdigest()[:32]
-
-    def page_key(self, template: str, names: str, inputs: Iterable[Input]) -> str:
-        """Return the key of a page rendered from the named parts of events, and the names."""
-        parts = sorted({(e.slug, page, self.parts_of(e)[page]) for e, page in inputs})
-        return self.key(template, names, parts)
-
-    def parts_of(self, event: EventView) -> Mapping[str, str]:
-        """Return the digest of each of an event's parts, by page: kept, else hashed now."""
-        recorded = self.recorded.get(event.slug)
-        if recorded is None:
-            stamp = f"{event.meta.revision}:{event.meta.has_pdf}"
-            known = self.known.get(event.slug)
-            if known is None or known.stamp != stamp:
-                known = PartDigests(stamp, self.hashed(event.parts))
-            recorded = self.recorded[event.slug] = known
-        return recorded.pages
-
-    def hashed(self, parts: EventParts) -> dict[str, str]:
-        """Hash each part of an event, by the page it is part of."""
-        found = {person_page(i): self.digest(part) for i, part in parts.people.items()}
-        found |= {topic_page(i): self.digest(part) for i, part in parts.topics.items()}
-        return found | {side_page(i): self.digest(part) for i, part in parts.sides.items()}
-
-    def stand_in(self, value: pydantic.BaseModel | EventView) -> tuple[Any, ...]:
-        """Return how a model or an event is pickled for a key: a hash of what it shows."""
-        known = self.stand_ins.get(id(value))
-        if known is not None:
-            return known[1]
-        if isinstance(value, EventView):
-            b = value.briefing
-            shown = self.pickled(
-                (value.slug, b.event, b.speakers, b.topics, b.sides, value.meta.has_pdf)
-            )
-        else:
-            shown = f"{type(value).__name__}:{value.model_dump_json()}".encode()
-        reduced = (bytes, (hashlib.sha256(shown).digest(),))
-        self.stand_ins[id(value)] = (value, reduced)
-        return reduced
-
-    def pickled(self, value: object) -> bytes:
-        """Pickle values as keys see them: models and events as their stand-ins.
-
-        There is no memo: an object met twice is written twice, so that the pickle depends
-        on the values alone, not on which of them happen to be one object (views are
-        acyclic). Only models and events are pickled by Python code (a dispatch table).
-        """
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=5)
-        pickler.fast = True
-        pickler.dispatch_table = self.dispatch
-        pickler.dump(value)
-        return buffer.getvalue()
-
-
-@functools.cache
-def _model_types() -> tuple[type[pydantic.BaseModel], ...]:
-    """Return every model class of the source format (subclasses of subclasses too)."""
-    found: list[type[pydantic.BaseModel]] = []
-    todo = [pydantic.BaseModel]
-    while todo:
-        for sub in todo.pop().__subclasses__():
-            if sub.__module__.startswith("briefgen."):
-                found.append(sub)
-            todo.append(sub)
-    return tuple(found)
+    listed = [Listed(s.slug, s.display, m, lambda s=s: s) for s, m in entries]  # type: ignore[misc]
+    plan = site_plan(renderer, listed, b"")
+    return {page.path: page.make() for page in plan.pages if page.make is not None}
 
 
 @dataclass(frozen=True)

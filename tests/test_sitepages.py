@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from test_site import LATER, SAMPLE, two_event_workspace
 
+import briefgen.build as build_module
 from briefgen import markdown
 from briefgen.build import build
-from briefgen.check import load_sources
+from briefgen.check import LoadedSource, load_sources
 from briefgen.config import load_config
 from briefgen.model import Topic
 from briefgen.render import BriefingMeta, Renderer
 from briefgen.revisions import Revision
-from briefgen.site import EventParts, gather, site_texts
-from briefgen.sitepages import PageKeys, keyed_pages
+from briefgen.site import Entry, EventView, Site, site_texts
+from briefgen.sitegather import gather
+from briefgen.sitekeys import EventRecord, PageKeys, names_of
+from briefgen.sitepages import Listed, Views, listing_maker, page_maker, site_plan, views_by_page
 
 SITE_PAGES = ("index.html", "feed.xml", "speakers", "topics", "sides")
 
@@ -29,30 +33,57 @@ def _site(root: Path) -> tuple[Renderer, list[tuple[object, BriefingMeta]]]:
     return Renderer(root, load_config(root)), [(source, meta) for source in sources]
 
 
-def test_keyed_pages_show_nothing_of_an_event_beyond_their_key(tmp_path: Path) -> None:
-    """The keys hash an event as its details and cast: the pages must not show more of it."""
+def _rendered(renderer: Renderer, site: Site, entries: list[Entry]) -> dict[str, bytes]:
+    """Render every page of a gathered site, as site_plan's makers do."""
+    views, names = Views([_listed(s, m) for s, m in entries]), site.names()
+    pages = {p: page_maker(renderer, names, p, v)() for p, v in views_by_page(site).items()}
+    listings = [
+        "index.html",
+        "feed.xml",
+        *(f"{f}/index.html" for f in ("speakers", "topics", "sides")),
+    ]
+    return pages | {p: listing_maker(renderer, site, views, p)() for p in listings}
+
+
+def _listed(source: LoadedSource, meta: BriefingMeta) -> Listed:
+    """Describe a loaded source to the site."""
+    return Listed(source.slug, source.display, meta, lambda: source)
+
+
+def test_pages_show_nothing_of_an_event_beyond_what_keys_them(tmp_path: Path) -> None:
+    """Keys hash an event as its details, cast, parts and row: pages must not show more of it."""
     renderer, entries = _site(two_event_workspace(tmp_path))
-    site = gather(entries)  # type: ignore[arg-type]
-    before = {p.path: (p.key, p.make()) for p in keyed_pages(renderer, site, PageKeys(b""))}
-    for event in site.events:  # take away all an EventView's key leaves out, in place
-        parts = ("positions", "quotes", "transcript", "takeaways", "questions", "sources")
-        emptied = event.briefing.model_copy(update={part: [] for part in parts})
-        meta = BriefingMeta("other", dt.date(2000, 1, 1), event.meta.has_pdf, Revision())
-        object.__setattr__(event, "briefing", emptied)
-        object.__setattr__(event, "meta", meta)
-    after = {p.path: (p.key, p.make()) for p in keyed_pages(renderer, site, PageKeys(b""))}
-    assert len(before) > 8
-    assert after == before
+    site = gather(entries)  # parts and views are made here
+    before = _rendered(renderer, site, entries)
+    for event in site.events:  # take away, in place, all that keys leave out
+        parts = ("positions", "quotes", "transcript", "takeaways", "questions")
+        b = event.briefing
+        others = [s.model_copy(update={"title": "Other", "publisher": "Other"}) for s in b.sources]
+        emptied = b.model_copy(update={part: [] for part in parts} | {"sources": others})
+        meta = event.meta
+        object.__setattr__(event, "meta", replace(meta, revision="other", version=Revision()))
+        for holder in (event, *(source for source, _ in entries if source.slug == event.slug)):
+            object.__setattr__(holder, "briefing", emptied)
+    after = _rendered(renderer, site, entries)
+    assert len(before) > 12
+    assert [path for path in before if after[path] != before[path]] == []
+
+
+def _keys(root: Path, base: bytes) -> dict[str, str | None]:
+    """Key every site page of a workspace's sources."""
+    renderer, entries = _site(root)
+    plan = site_plan(renderer, [_listed(s, m) for s, m in entries], base)
+    return {page.path: page.key for page in plan.pages}
 
 
 def test_a_key_changes_with_what_its_page_shows(tmp_path: Path) -> None:
-    renderer, entries = _site(two_event_workspace(tmp_path))
-    keys = {p.path: p.key for p in keyed_pages(renderer, gather(entries), PageKeys(b""))}  # type: ignore[arg-type]
-    assert len(set(keys.values())) == len(keys), "every page has a key of its own"
-    again = {p.path: p.key for p in keyed_pages(renderer, gather(entries), PageKeys(b""))}  # type: ignore[arg-type]
-    assert again == keys, "keys are stable from run to run"
-    other = {p.path: p.key for p in keyed_pages(renderer, gather(entries), PageKeys(b"t"))}  # type: ignore[arg-type]
-    assert not set(other.values()) & set(keys.values()), "templates and config key every page"
+    root = two_event_workspace(tmp_path)
+    keys = _keys(root, b"")
+    keyed = {path: key for path, key in keys.items() if key is not None}
+    assert len(set(keyed.values())) == len(keyed) > 12, "every page has a key of its own"
+    assert _keys(root, b"") == keys, "keys are stable from run to run"
+    other = _keys(root, b"t")
+    assert not set(other.values()) & set(keyed.values()), "templates and config key every page"
 
 
 def test_keys_follow_values_not_object_identity() -> None:
@@ -146,17 +177,17 @@ def test_an_earlier_stance_is_re_rendered_when_another_event_retitles_its_voice(
     assert "Head of State, South Korea" in page.read_text(encoding="utf-8")
 
 
-def test_an_edit_hashes_the_parts_of_the_edited_event_alone(
+def test_an_edit_hashes_the_edited_event_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hashed: list[str] = []
-    original = PageKeys.hashed
+    original = PageKeys.record
 
-    def counted(keys: PageKeys, parts: EventParts) -> dict[str, str]:
-        hashed.append(next(iter(parts.sides.values())).event.slug)
-        return original(keys, parts)
+    def counted(keys: PageKeys, event: EventView) -> EventRecord:
+        hashed.append(event.slug)
+        return original(keys, event)
 
-    monkeypatch.setattr(PageKeys, "hashed", counted)
+    monkeypatch.setattr(PageKeys, "record", counted)
     root = two_event_workspace(tmp_path)
     build([root / "sources"], pdf=False)
     assert sorted(hashed) == sorted([LATER, SAMPLE])
@@ -164,7 +195,7 @@ def test_an_edit_hashes_the_parts_of_the_edited_event_alone(
     source = root / "sources" / f"{LATER}.yaml"
     source.write_text(source.read_text().replace("keep talking;", "keep negotiating;"))
     build([root / "sources"], pdf=False)
-    assert hashed == [LATER], "the sample's digests are kept from the last build"
+    assert hashed == [LATER], "the sample's record is kept from the last build"
     hashed.clear()
     build([root / "sources"], pdf=False, force=True)
     assert sorted(hashed) == sorted([LATER, SAMPLE]), "--force keeps nothing"
@@ -254,3 +285,74 @@ def test_kept_conversions_are_sanitised_again(tmp_path: Path) -> None:
     pages = [p.read_text(encoding="utf-8") for p in (root / "output").rglob("*.html")]
     assert any("Seoul " in page for page in pages)
     assert not [page for page in pages if "alert(" in page or "onerror" in page]
+
+
+ROUNDTABLE = """\
+event:
+  title: "Roundtable on fisheries"
+  date: 2021-03-04
+  host: "Example Institute"
+  location: "Wellington"
+  summary: "Quotas hold for now."
+sides:
+  - id: coastal-states
+    name: "Coastal states"
+    summary: "Want the quotas kept."
+speakers:
+  - id: tane
+    name: "Tane Walker"
+    title: "Director"
+    affiliation: "Fisheries Council"
+    side: coastal-states
+    present: true
+topics:
+  - id: quotas
+    title: "Quotas"
+positions:
+  - side: coastal-states
+    topic: quotas
+    speaker: tane
+    stance: "Keep the quotas."
+"""
+
+
+def test_an_edit_loads_only_the_sources_its_pages_are_made_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stance shows on its person's, topic's and side's pages, not on home or the indexes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    root = two_event_workspace(tmp_path)
+    (root / "sources" / "fisheries-2021.yaml").write_text(ROUNDTABLE, encoding="utf-8")
+    build([root / "sources"], root / "kept", pdf=False)
+    restored: list[str] = []
+    original = build_module.restore
+
+    def counted(out_dir: Path, path: Path, raw: bytes, key: str) -> LoadedSource | None:
+        restored.append(path.stem)
+        return original(out_dir, path, raw, key)
+
+    monkeypatch.setattr(build_module, "restore", counted)
+    rendered = _edit_and_compare(root, LATER, "keep talking;", "keep negotiating;")
+    assert restored[:1] == [SAMPLE], "the sample's Knapper, trust and US pages need it"
+    assert "fisheries-2021" not in restored, "no page the edit changes covers the roundtable"
+    assert rendered == {
+        "speakers/knapper.html",
+        "topics/bilateral-trust.html",
+        "sides/united-states.html",
+    }
+    restored.clear()
+    rendered = _edit_and_compare(root, LATER, "asks both allies for restraint", "asks for calm")
+    assert "index.html" in rendered and "feed.xml" in rendered, "the bottom line shows on home"
+    assert "fisheries-2021" in restored, "the home page lists every briefing"
+
+
+def test_the_names_kept_in_records_are_those_the_views_show(tmp_path: Path) -> None:
+    """Topic titles and side names come from the newest event that has them, either way."""
+    _, entries = _site(two_event_workspace(tmp_path))
+    keys, site = PageKeys(b""), gather(entries)
+    records = {event.slug: keys.record(event) for event in site.events}
+    names = names_of(records)
+    assert names.topics == dict(sorted(site.names().topics.items()))
+    assert names.sides == dict(sorted(site.names().sides.items()))
+    assert names.topics["trilateral-security"] == "Trilateral security cooperation"
+    assert names.sides["united-states"] == "United States government", "the later event's name"
