@@ -376,6 +376,12 @@ def content_digest(root: Path, raw: bytes, evidence: Sequence[str], shared: byte
     return digest
 
 
+def revision(source: LoadedSource, shared: bytes) -> str:
+    """Return a short hash of everything this briefing's output is made from."""
+    digest = content_digest(source.root, source.raw, evidence_files(source), shared)
+    return digest.hexdigest()[:12]
+
+
 def input_key(
     ws: Workspace,
     path: Path,

@@ -299,12 +299,12 @@ def test_warnings_are_said_again_and_fail_a_strict_build(root: Path) -> None:
 def test_a_build_of_one_file_lists_the_others_from_the_manifest(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefgen.build
+    import briefgen.build_site
 
     run(root)
     checked: list[list[Path]] = []
-    real = briefgen.build.check_paths
-    monkeypatch.setattr(briefgen.build, "check_paths", lambda p: checked.append(p) or real(p))
+    real = briefgen.build_site.check_paths
+    monkeypatch.setattr(briefgen.build_site, "check_paths", lambda p: checked.append(p) or real(p))
     (root / "sources" / "event.yaml").write_text(EDITED)
     one = build([root / "sources" / "event.yaml"], pdf=False)
     assert one.built == ["event"] and one.unchanged == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_site import LATER, SAMPLE, two_event_workspace
 
-import briefgen.build as build_module
+import briefgen.build_site as build_site
 from briefgen import markdown
 from briefgen.build import build
 from briefgen.check import LoadedSource, load_sources
@@ -325,13 +325,13 @@ def test_an_edit_loads_only_the_sources_its_pages_are_made_from(
     (root / "sources" / "fisheries-2021.yaml").write_text(ROUNDTABLE, encoding="utf-8")
     build([root / "sources"], root / "kept", pdf=False)
     restored: list[str] = []
-    original = build_module.restore
+    original = build_site.restore
 
     def counted(out_dir: Path, path: Path, raw: bytes, key: str) -> LoadedSource | None:
         restored.append(path.stem)
         return original(out_dir, path, raw, key)
 
-    monkeypatch.setattr(build_module, "restore", counted)
+    monkeypatch.setattr(build_site, "restore", counted)
     rendered = _edit_and_compare(root, LATER, "keep talking;", "keep negotiating;")
     assert restored[:1] == [SAMPLE], "the sample's Knapper, trust and US pages need it"
     assert "fisheries-2021" not in restored, "no page the edit changes covers the roundtable"
