@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .build_site import stage_site
+from .cache import cache_bytes, cache_name
 from .check import LoadedSource, load_source
 from .config import Config, load_config
 from .errors import Diagnostic, RenderError, Severity, SourceError, UsageError
@@ -29,8 +30,6 @@ from .manifest import (
     Made,
     Manifest,
     SiteRecord,
-    cache_bytes,
-    cache_name,
     decide,
     entries,
     evidence_files,

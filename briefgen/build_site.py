@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cache import restore
 from .check import LoadedSource, check_paths, load_source
 from .errors import Diagnostic, Severity, SourceError
-from .manifest import Item, Manifest, SiteRecord, previous_item, restore, revision, site_key
+from .manifest import Item, Manifest, SiteRecord, previous_item, revision, site_key
 from .progress import Reporter
 from .render import BriefingMeta
 from .sitepages import Kept, Listed, site_plan

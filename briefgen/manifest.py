@@ -3,11 +3,9 @@
 ``output/.briefgen/manifest.json`` records, for each briefing, the key of its inputs and,
 for each group of its outputs (its pages, its PDFs), the key they were made with and the
 files made; and the same for the site-wide pages. A group is current when its key is
-unchanged and every file it made still exists. Beside it, ``.briefgen/cache/<slug>.json``
-keeps each loaded source's validated model, verdicts and warnings, and the Markdown its
-site pages show as converted, so that the site pages can be rebuilt without loading or
-converting unchanged sources again. Both are staged through the build's writer, so they
-are committed with the outputs they describe. A missing, corrupt or other-format manifest
+unchanged and every file it made still exists. Beside it, each source's cache (cache.py)
+keeps what loading it found. Both are staged through the build's writer, so they are
+committed with the outputs they describe. A missing, corrupt or other-format manifest
 reads as empty: everything is rebuilt.
 
 The keys are computed here too, and ``plan`` decides from them, before any source is
@@ -26,20 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pydantic
-
-from . import __version__, markdown
+from . import __version__
+from .cache import cached_warnings, text_map
 from .check import LoadedSource
 from .diff import Change, Changes
-from .errors import Diagnostic, Severity
-from .loader import Document
-from .model import Briefing
+from .errors import Diagnostic
 from .render import BriefingMeta
 from .revisions import STATE_DIR, Revision
-from .site import site_texts
 from .sitekeys import EventRecord
-from .verify import Status, Verdict
-from .workspace import display_path, find_root, inside
+from .workspace import find_root, inside
 from .writer import read_or_none
 
 if TYPE_CHECKING:
@@ -49,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 FORMAT = 4
 MANIFEST = ".briefgen/manifest.json"
-CACHE_DIR = ".briefgen/cache"
 PAGES = "pages"
 PDFS = "pdfs"
 
@@ -164,7 +156,7 @@ def _site(data: Mapping[str, Any] | None) -> SiteRecord | None:
     if data is None:
         return None
     events = {str(slug): _event_record(r) for slug, r in data["events"].items()}
-    return SiteRecord(str(data["key"]), _strings(data["pages"]), _strings(data["rows"]), events)
+    return SiteRecord(str(data["key"]), text_map(data["pages"]), text_map(data["rows"]), events)
 
 
 def _event_record(data: Mapping[str, Any]) -> EventRecord:
@@ -173,11 +165,11 @@ def _event_record(data: Mapping[str, Any]) -> EventRecord:
     return EventRecord(
         stamp=str(data["stamp"]),
         date=str(data["date"]),
-        parts=_strings(data["parts"]),
+        parts=text_map(data["parts"]),
         voices=voices,
         row=str(data["row"]),
-        topics=_strings(data["topics"]),
-        sides=_strings(data["sides"]),
+        topics=text_map(data["topics"]),
+        sides=text_map(data["sides"]),
     )
 
 
@@ -186,13 +178,6 @@ def _texts(data: Any) -> list[str]:
     if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
         raise TypeError("malformed site record")
     return data
-
-
-def _strings(data: Mapping[str, Any]) -> dict[str, str]:
-    """Read a mapping of text to text; TypeError if it is anything else."""
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise TypeError("malformed site record")
-    return dict(data)
 
 
 def _made(data: Mapping[str, Any]) -> Made:
@@ -238,91 +223,6 @@ def read_manifest(out_dir: Path) -> Manifest:
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         logger.warning("ignoring the unreadable %s (%s): rebuilding everything", MANIFEST, exc)
         return Manifest()
-
-
-def cache_name(slug: str) -> str:
-    """Return the output-relative path of a source's cache."""
-    return f"{CACHE_DIR}/{slug}.json"
-
-
-def _diagnostic_data(diagnostic: Diagnostic, display: str) -> dict[str, Any]:
-    """Return a diagnostic as data; its own source's path is left to be filled in on reading."""
-    data = diagnostic.as_dict()
-    data["path"] = None if diagnostic.path == display else diagnostic.path
-    return data
-
-
-def cache_bytes(source: LoadedSource, key: str) -> bytes:
-    """Serialise what loading a source found, to be restored while ``key`` is unchanged."""
-    data = {
-        "key": key,
-        "briefing": source.briefing.model_dump(mode="json", exclude={"transcript"}),
-        "verdicts": [dataclasses.asdict(v) for v in source.verdicts],
-        "warnings": [_diagnostic_data(d, source.display) for d in source.warnings],
-        "markdown": {text: markdown.converted(text) for text in site_texts(source.briefing)},
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _diagnostic(data: Mapping[str, Any], display: str) -> Diagnostic:
-    """Read a cached diagnostic, located in the source as it is displayed now."""
-    return Diagnostic(
-        data["path"] or display,
-        int(data["line"]),
-        int(data["column"]),
-        Severity(data["severity"]),
-        str(data["field"]),
-        str(data["message"]),
-    )
-
-
-def _cache(out_dir: Path, slug: str, key: str) -> dict[str, Any] | None:
-    """Read a source's cache if it was written for ``key``."""
-    try:
-        data = json.loads((out_dir / cache_name(slug)).read_bytes())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        logger.info("%s: ignoring its unreadable cache (%s)", slug, exc)
-        return None
-    return data if isinstance(data, dict) and data.get("key") == key else None
-
-
-def restore(out_dir: Path, path: Path, raw: bytes, key: str) -> LoadedSource | None:
-    """Rebuild a loaded source from its cache; None when the cache is missing or stale.
-
-    The source is not parsed again, so its document carries no line numbers, and its
-    transcript is left out (half of a source, and the site only links to it; the meta
-    says whether it has one): a restored source serves the site pages, never a
-    briefing's own pages or diagnostics about its own text.
-    """
-    data = _cache(out_dir, path.stem, key)
-    if data is None:
-        return None
-    display = display_path(path)
-    try:
-        briefing = Briefing.model_validate(data["briefing"])
-        verdicts = [Verdict(**{**v, "status": Status(v["status"])}) for v in data["verdicts"]]
-        warnings = [_diagnostic(d, display) for d in data["warnings"]]
-        conversions = _strings(data["markdown"])
-    except (ValueError, KeyError, TypeError, pydantic.ValidationError) as exc:
-        logger.info("%s: ignoring its unreadable cache (%s)", path.stem, exc)
-        return None
-    markdown.keep(conversions)  # the site's pages show these texts: not converted again
-    document = Document(display)
-    root = find_root(path)
-    return LoadedSource(path, display, path.stem, root, raw, document, briefing, warnings, verdicts)
-
-
-def cached_warnings(out_dir: Path, path: Path, key: str) -> list[Diagnostic] | None:
-    """Return the warnings loading a source gave, from its cache; None if it is not usable."""
-    data = _cache(out_dir, path.stem, key)
-    try:
-        display = display_path(path)
-        return None if data is None else [_diagnostic(d, display) for d in data["warnings"]]
-    except (ValueError, KeyError, TypeError) as exc:
-        logger.info("%s: ignoring its unreadable cache (%s)", path.stem, exc)
-        return None
 
 
 # --- keys and plans: what is out of date -------------------------------------------------------
