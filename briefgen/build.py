@@ -242,15 +242,17 @@ def stage_outputs(
 
     While worker processes render the PDFs, a thread renders the web pages. The pool stays
     in this thread, so that an interrupt here still ends the workers. Pagefind indexes the
-    briefings' shards while the site pages render; ``search_runs`` (the build's) ends it.
+    briefings' shards while the site pages render, and the main bundle while the PDFs
+    render; ``search_runs`` (the build's) ends it.
     """
     planned = plan_pdfs(ws, items, options, reporter)
     count = min(options.workers or cpu_count(), len(planned))
 
     def pages() -> SiteRecord | None:
         stage_pages(writer, ws, items, reporter)
-        index_early(search_runs, ws, writer)
+        index_early(search_runs, ws, writer)  # the briefings' shards, while the site renders
         site = stage_site(writer, ws, items, manifest, result, options.force, reporter)
+        index_early(search_runs, ws, writer, main=True)  # while the PDFs render
         if planned:  # what is left to wait for
             reporter.stage(f"Rendering {len(planned)} PDFs in {count} processes", None)
         return site

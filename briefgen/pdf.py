@@ -24,7 +24,6 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 import briefgen
 
@@ -398,6 +397,8 @@ def file_url_path(url: str) -> Path | None:
     parts = urlsplit(url)
     if parts.netloc not in ("", "localhost"):
         return None
+    from urllib.request import url2pathname  # 12 ms: only workers fetch, never the parent
+
     return Path(url2pathname(parts.path))
 
 

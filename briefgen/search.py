@@ -192,24 +192,28 @@ def pagefind_version() -> str:
         return "unknown"
 
 
-def index_early(runs: PagefindRuns, ws: Workspace, writer: OutputWriter) -> None:
-    """Start Pagefind on the shards of the pages staged so far, as the commit will publish them.
+def index_early(
+    runs: PagefindRuns, ws: Workspace, writer: OutputWriter, *, main: bool = False
+) -> None:
+    """Start Pagefind on bundles of the pages staged so far, as the commit will publish them.
 
-    Called once the briefing pages are staged (the site pages, the main bundle's, are not
-    yet), so that Pagefind runs while the site renders. A shard's pages are then those
-    published_pages will list after the commit: the staged ones, and its others in the
-    output. After the commit, search_bundles takes a run whose pages still hash the same.
+    Called once the briefing pages are staged, for their shards, so that Pagefind runs
+    while the site renders; then with ``main`` once the site pages are staged too, for
+    the main bundle, so that it runs while the PDFs render (or the output is written). A
+    bundle's pages are those published_pages will list after the commit: the staged ones,
+    and its others in the output. After the commit, search_bundles takes a run whose pages
+    still hash the same, and runs again for one whose pages changed meanwhile.
     """
     if not ws.config.outputs.html:
         return
     staged = {page: data for page, data in writer.staged_files().items() if is_page(page)}
-    shards = sorted({shard_of(page) for page in staged} - {MAIN})
-    if not shards:
+    names = [MAIN] if main else sorted({shard_of(page) for page in staged} - {MAIN})
+    if not staged or not names:
         return
     groups = shard_pages(sorted({*published_pages(ws.out_dir), *staged}, key=page_order))
-    for name in shards:
+    for name in names:
         contents = read_pages(ws.out_dir, groups[name], staged)
-        digest = pages_digest(contents)
+        digest = pages_digest(contents, heads_only=name == MAIN)
         if digest != read_or_none(ws.out_dir / SEARCH_DIR / name / SEARCH_STAMP):
             runs.start(name, digest, contents)
 

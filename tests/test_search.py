@@ -102,6 +102,21 @@ def test_an_early_run_is_taken_when_its_pages_are_published_unchanged(
     assert bundle(out) == early, "as if Pagefind had run on the published pages"
 
 
+def test_the_main_bundle_is_indexed_before_the_commit_when_a_head_changes(
+    edited: Path, starts: list[tuple[str, bool]]
+) -> None:
+    """A person's title shows in their page's head: the main bundle runs while PDFs would."""
+    out, source = edited / "output", edited / "sources" / f"{LATER}.yaml"
+    source.write_text(source.read_text().replace("Acting Deputy", "Principal Deputy"))
+    result = build([edited / "sources"], pdf=False)
+    assert sorted(starts) == sorted([(SHARD, False), ("", False)]), "both before the commit"
+    assert out / "pagefind" / "pagefind-entry.json" in result.written
+    main = [page for page in search.published_pages(out) if shard_of(page) == ""]
+    contents = search.read_pages(out, main)
+    stamp = (out / "pagefind" / SEARCH_STAMP).read_bytes()
+    assert stamp == search.pages_digest(contents, heads_only=True), "as published"
+
+
 def test_an_early_run_is_redone_when_its_shard_changes_before_the_commit(
     edited: Path, starts: list[tuple[str, bool]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,3 +204,12 @@ def test_a_bundle_indexed_again_writes_only_its_files_that_changed(edited: Path)
     written = {p.relative_to(folder).as_posix() for p in result.written if p.is_relative_to(folder)}
     assert written == {name for name, data in after.items() if before.get(name) != data}
     assert SEARCH_STAMP in written and len(written) < len(after)
+
+
+def test_pagefind_runs_as_its_binary_not_through_an_interpreter() -> None:
+    import pagefind_bin
+
+    command = search_runs._binary()
+    assert command == (str(pagefind_bin.get_executable()),)
+    done = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("pagefind ")
