@@ -28,6 +28,9 @@ from .site import EventView, Names, person_page, side_page, topic_page
 Input = tuple[str, str]  # an event's slug, and the page whose part of that event is meant
 TEMPLATES = {"speakers": "speaker.html", "topics": "topic.html", "sides": "side.html"}
 INDEXES = {"speakers": "speakers.html", "topics": "topics.html", "sides": "sides.html"}
+# What the pages of people, topics and sides show of an event's details (its bottom line
+# shows on the home page and in the feed, which hash the whole of them).
+EVENT_SHOWN = ("title", "date", "end_date", "host")
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,11 @@ class PageKeys:
     Equal pickles unpickle to equal values, and the site's views are made from parts
     alone, so two pages with one key render alike. In a pickle, a pydantic model stands
     as a hash of its JSON, and an event (``EventView``) as a hash of what the pages show of
-    it beyond its parts: its file name, event details, cast (speakers, topics, sides) and
-    whether it has a PDF. Its positions, quotes, transcript and revision reach the pages
-    only through parts, which are hashed in full; tests/test_sitepages.py renders every
-    page with those parts of each event taken away and checks that nothing changes.
+    it beyond its parts: its file name, some of its details (EVENT_SHOWN), its cast
+    (speakers, topics, sides) and whether it has a PDF. Its positions, quotes, transcript
+    and revision reach the pages only through parts, which are hashed in full;
+    tests/test_sitepages.py renders every page with the rest of each event taken away or
+    changed and checks that nothing changes.
     """
 
     def __init__(self, base: bytes) -> None:
@@ -96,7 +100,8 @@ class PageKeys:
             if part.earlier_voices
         }
         b = event.briefing
-        row = self.digest((event, event.meta.has_transcript, [s.date for s in b.sources]))
+        dates = [s.date for s in b.sources]
+        row = self.digest((event, b.event, event.meta.has_transcript, dates))
         topics = {t.id: title for t in b.topics if (title := _title(event, t.id))}
         sides = {s.id: side.name for s in b.sides if (side := event.side(s.id))}
         return EventRecord(
@@ -110,8 +115,9 @@ class PageKeys:
             return known[1]
         if isinstance(value, EventView):
             b = value.briefing
+            details = tuple(getattr(b.event, name) for name in EVENT_SHOWN)
             shown = self.pickled(
-                (value.slug, b.event, b.speakers, b.topics, b.sides, value.meta.has_pdf)
+                (value.slug, details, b.speakers, b.topics, b.sides, value.meta.has_pdf)
             )
         else:
             shown = f"{type(value).__name__}:{value.model_dump_json()}".encode()

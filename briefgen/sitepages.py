@@ -115,8 +115,8 @@ def site_plan(
     rows |= {page: keys.digest(made[page].row) for page in todo}
     listing = listing_keys(keys, records, rows)
     listing_todo = {path for path, key in listing.items() if not kept.current(path, key)}
-    if listing_todo:
-        site = gather_views([views[e.slug] for e in listed])  # every briefing, every page
+    if listing_todo - {"index.html", "feed.xml"}:  # an index: every person, topic or side
+        site = gather_views([views[e.slug] for e in listed])
         made = views_by_page(site)
     names = names_of(records)
     makers = {page: page_maker(renderer, names, page, made[page]) for page in todo}
@@ -143,6 +143,12 @@ class Views:
     def entries(self) -> list[Entry]:
         """Return every listed briefing's source and meta (all are loaded)."""
         return [(e.source(), e.meta) for e in self.listed.values()]
+
+    def newest_first(self) -> list[EventView]:
+        """Return every listed briefing's view, newest first (all are loaded)."""
+        return sorted(
+            (self[slug] for slug in self.listed), key=lambda e: (e.date, e.slug), reverse=True
+        )
 
 
 def _record(keys: PageKeys, views: Views, kept: EventRecord | None, e: Listed) -> EventRecord:
@@ -179,7 +185,7 @@ def listing_maker(renderer: Renderer, site: Site, views: Views, path: str) -> Ca
     if path == "index.html":
         return lambda: renderer.index_page(views.entries()).encode("utf-8")
     if path == "feed.xml":
-        return lambda: render_feed(renderer, site).encode("utf-8")
+        return lambda: render_feed(renderer, views.newest_first()).encode("utf-8")
     folder = path.split("/")[0]
     rows = {
         "speakers": ("speakers.html", "people", [p.row for p in site.people]),
@@ -247,10 +253,10 @@ def feed_entry(event: EventView, renderer: Renderer) -> FeedEntry:
     )
 
 
-def render_feed(renderer: Renderer, site: Site) -> str:
-    """Render output/feed.xml: an Atom feed with one entry per briefing, newest first."""
+def render_feed(renderer: Renderer, events: Sequence[EventView]) -> str:
+    """Render output/feed.xml: an Atom feed with one entry per briefing (newest first)."""
     base = renderer.config.base_url
-    entries = [feed_entry(event, renderer) for event in site.events]
+    entries = [feed_entry(event, renderer) for event in events]
     name = f"briefgen:feed:{renderer.config.organisation or ''}"
     feed = {
         "id": site_url(base, "feed.xml")

@@ -67,6 +67,24 @@ def test_pages_show_nothing_of_an_event_beyond_what_keys_them(tmp_path: Path) ->
     after = _rendered(renderer, site, entries)
     assert len(before) > 12
     assert [path for path in before if after[path] != before[path]] == []
+    other = {
+        "subtitle": "Other",
+        "location": "Elsewhere",
+        "format": "other",
+        "summary": "Other.",
+        "background": "Other.",
+        "url": "https://example.org/other",
+    }
+    for event in site.events:  # change the details only the home page and the feed show
+        b = event.briefing
+        changed = b.model_copy(update={"event": b.event.model_copy(update=other)})
+        for holder in (event, *(source for source, _ in entries if source.slug == event.slug)):
+            object.__setattr__(holder, "briefing", changed)
+    again = _rendered(renderer, site, entries)
+    keyed = [path for path in before if path.count("/") == 1 and "index.html" not in path]
+    assert len(keyed) > 10
+    assert [path for path in keyed if again[path] != before[path]] == []
+    assert again["index.html"] != before["index.html"], "the home page shows the bottom line"
 
 
 def _keys(root: Path, base: bytes) -> dict[str, str | None]:
@@ -342,7 +360,7 @@ def test_an_edit_loads_only_the_sources_its_pages_are_made_from(
     }
     restored.clear()
     rendered = _edit_and_compare(root, LATER, "asks both allies for restraint", "asks for calm")
-    assert "index.html" in rendered and "feed.xml" in rendered, "the bottom line shows on home"
+    assert rendered == {"index.html", "feed.xml"}, "the bottom line shows there only"
     assert "fisheries-2021" in restored, "the home page lists every briefing"
 
 
