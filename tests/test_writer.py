@@ -142,6 +142,28 @@ def test_an_interrupted_write_leaves_no_temp_file(
     assert not (out / "a.html").exists()
 
 
+def test_a_failed_write_among_many_written_at_once_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    writer = OutputWriter(out)
+    for n in range(40):
+        writer.stage(f"d{n % 4}/f{n}.html", b"new")
+    real_fsync, calls = os.fsync, []
+
+    def failing(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 17:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(OSError, match="No space"):
+        writer.commit()
+    assert temps(out) == []
+    assert not list(out.rglob("*.html")), "no file is replaced unless every one was written"
+
+
 KILLED_COMMIT = """
 import sys
 from pathlib import Path
