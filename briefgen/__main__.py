@@ -1,6 +1,6 @@
 """Run briefgen as ``python -m briefgen``."""
 
-from .cli import main
+from .cli import run
 
 if __name__ == "__main__":
-    main(prog_name="briefgen")
+    run()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,6 +54,29 @@ def _default_paths(paths: tuple[Path, ...]) -> list[Path]:
     if not Path("sources").is_dir():
         raise click.UsageError("no PATH given and there is no sources/ folder here")
     return [Path("sources")]
+
+
+def run() -> None:
+    """Run the command line, then end the process without tearing the interpreter down.
+
+    By then every command has ended what it started (PDF workers, Pagefind runs,
+    temporary folders), and its output is flushed here. Skipping the teardown of every
+    module and object saves 20-30 ms, which ``check`` on each save notices (mypy does
+    the same). Tests call ``main``, which returns as usual.
+    """
+    code: object = 0
+    try:
+        main(prog_name="briefgen")
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        click.echo(code, err=True)  # as Python reports an exit that is not a number
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe: nothing left to tell
+            stream.flush()
+    logging.shutdown()
+    os._exit(code or 0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -78,6 +78,19 @@ def test_version_and_module_entry_point() -> None:
     assert __version__ in out.stdout
 
 
+def test_the_process_ends_with_the_commands_status_and_all_its_output(tmp_path: Path) -> None:
+    """run() ends the process without the interpreter's teardown: nothing may be lost."""
+    source = tmp_path / "sources" / "bad.yaml"
+    source.parent.mkdir()
+    source.write_text("event:\n  title: [\n", encoding="utf-8")
+    command = [sys.executable, "-m", "briefgen", "check", str(source)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "bad.yaml:" in done.stdout and ": error: " in done.stdout
+    usage = subprocess.run([*command[:4], "no-such-file"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "does not exist" in usage.stderr
+
+
 def test_every_command_has_help() -> None:
     for name, command in main.commands.items():
         assert command.help and command.help.strip(), name
