@@ -7,6 +7,7 @@ processes, so that a build without PDFs (or the parent of the workers) never pay
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import mimetypes
 import os
@@ -36,6 +37,7 @@ MAX_ATTACHMENT_BYTES = 50_000_000
 MAX_FETCH_BYTES = 20_000_000
 STARTUP_TIMEOUT = 60.0
 PDF_VARIANT = "pdf/ua-1"
+WORKER_GC_THRESHOLD = 100_000  # allocations between collections of the youngest objects
 
 Attachment = tuple[str, bytes, str]
 
@@ -307,8 +309,14 @@ class PdfPool:
 
 
 def serve(fd: int) -> None:
-    """Worker entry point: load WeasyPrint, then render each job received on ``fd``."""
+    """Worker entry point: load WeasyPrint, then render each job received on ``fd``.
+
+    Layout makes many objects and few cycles: with Python's default threshold (700
+    allocations), collecting garbage took a tenth of each render. The worker collects
+    less often (WORKER_GC_THRESHOLD) for its whole life; it renders and exits.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     import weasyprint  # noqa: F401  (paid once per worker, before the first job's clock)
 
     conn = Connection(fd)
