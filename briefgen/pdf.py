@@ -313,7 +313,9 @@ def serve(fd: int) -> None:
 
     Layout makes many objects and few cycles: with Python's default threshold (700
     allocations), collecting garbage took a tenth of each render. The worker collects
-    less often (WORKER_GC_THRESHOLD) for its whole life; it renders and exits.
+    less often (WORKER_GC_THRESHOLD), and fully after sending each PDF, while it waits
+    for the next job: a render's garbage would otherwise pile up (294 MB after 20 PDFs,
+    against 104 MB).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
@@ -327,6 +329,7 @@ def serve(fd: int) -> None:
         except (EOFError, OSError):
             return
         conn.send(("done", _render_safely(job)))
+        gc.collect()  # the job's layout, cycles and all, is garbage: free it before the next
 
 
 def _render_safely(job: PdfJob) -> PdfOutput | RenderError:
