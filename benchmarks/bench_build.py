@@ -354,9 +354,15 @@ def one_event_workspace(source_root: Path, slug: str, target: Path) -> Path:
 
 
 def edit_one(path: Path) -> None:
-    """Change the first stance of a source, as an editor would."""
+    """Change the first stance of a source not yet edited, as an editor would."""
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("stance: The ", "stance: Now the ", 1), encoding="utf-8")
+
+
+def edit_summary(path: Path) -> None:
+    """Change a source's bottom line (the event's summary, its first), as an editor would."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("summary: The ", "summary: Now the ", 1), encoding="utf-8")
 
 
 BARE = """
@@ -419,21 +425,31 @@ def html_builds(report: Report, root: Path, events: int) -> None:
     noop = statistics.median(build_run(root, pdf=False).wall for _ in range(3))
     share = noop / full.wall
     report.say("no-op rebuild", f"{noop:.2f} s = {share:.1%} of full", "< 5%", share < 0.05)
-    edit_one(root / "sources" / "event-0001.yaml")
-    edited = build_run(root, pdf=False)
-    report.say("rebuild after editing one source", f"{edited.wall:.2f} s")
+    source = root / "sources" / "event-0001.yaml"
+    edits = [_edited(root, source, edit_one) for _ in range(3)]  # three stances in turn
+    edited = sorted(edits, key=lambda run: run.wall)[1]
+    report.say("rebuild after editing one stance", f"{edited.wall:.2f} s", "(median of 3)")
     report.say("  stages", shown_stages(edited))
     alone_root = one_event_workspace(root, "event-0001", root.parent / "alone")
     alone = median_of(3, lambda: _fresh_build(alone_root))
     ratio = edited.wall / alone
-    shown = f"{alone:.2f} s; ratio {ratio:.1f}x"
+    shown = f"{alone:.2f} s; ratio {ratio:.2f}x"
     report.say("  building that one event alone", shown, "< 2x", ratio < 2)
+    summary = _edited(root, source, edit_summary)
+    shown = f"{summary.wall:.2f} s; ratio {summary.wall / alone:.2f}x"
+    report.say("rebuild after editing one bottom line", shown, "(home, feed: all sources)")
     report.say(
         f"peak memory, {events}-event HTML build",
         f"build {mb(full.data['rss'])}; Pagefind {mb(full.data['children_rss'])}",
         "< 500 MB",
         max(full.data["rss"], full.data["children_rss"]) < 500e6,
     )
+
+
+def _edited(root: Path, source: Path, edit: Any) -> Run:
+    """Edit a source and rebuild the workspace (HTML only) in a fresh process."""
+    edit(source)
+    return build_run(root, pdf=False)
 
 
 def _fresh_build(root: Path) -> float:
