@@ -28,6 +28,7 @@ from .site import EventView, Names, person_page, side_page, topic_page
 Input = tuple[str, str]  # an event's slug, and the page whose part of that event is meant
 TEMPLATES = {"speakers": "speaker.html", "topics": "topic.html", "sides": "side.html"}
 INDEXES = {"speakers": "speakers.html", "topics": "topics.html", "sides": "sides.html"}
+EVENT_LISTS = ("index.html", "feed.xml")  # the home page and the feed (their own templates)
 # What the pages of people, topics and sides show of an event's details (its bottom line
 # shows on the home page and in the feed, which hash the whole of them).
 EVENT_SHOWN = ("title", "date", "end_date", "host")
@@ -213,7 +214,7 @@ def listing_keys(
 ) -> dict[str, str]:
     """Key the pages that list every event, person, topic or side by the rows they list."""
     events = sorted((slug, record.row) for slug, record in records.items())
-    found = {"index.html": keys.key("index.html", events), "feed.xml": keys.key("feed.xml", events)}
+    found = {path: keys.key(path, events) for path in EVENT_LISTS}
     for folder, template in INDEXES.items():
         listed = sorted((page, row) for page, row in rows.items() if page.startswith(f"{folder}/"))
         found[f"{folder}/index.html"] = keys.key(template, listed)

@@ -21,9 +21,24 @@ from .check import LoadedSource
 from .errors import Diagnostic, Severity, SourceError
 from .model import Briefing, Topic
 from .render import BriefingMeta, Renderer
-from .site import SITE_FOLDERS, Entry, EventView, Names, Site, person_page, side_page, topic_page
+from .site import (
+    SITE_FOLDERS,
+    Entry,
+    EventView,
+    Names,
+    Person,
+    SidePage,
+    Site,
+    TopicView,
+    person_page,
+    side_page,
+    topic_page,
+)
 from .sitegather import gather_views
 from .sitekeys import (
+    EVENT_LISTS,
+    INDEXES,
+    TEMPLATES,
     EventRecord,
     PageKeys,
     listing_keys,
@@ -34,6 +49,8 @@ from .sitekeys import (
 )
 
 SEARCH_JS = "search.js"
+VIEWS = {"speakers": "p", "topics": "t", "sides": "s"}  # what the page templates call their view
+ROWS = {"speakers": "people", "topics": "topics", "sides": "sides"}  # and the indexes their rows
 
 
 @dataclass(frozen=True)
@@ -115,7 +132,7 @@ def site_plan(
     rows |= {page: keys.digest(made[page].row) for page in todo}
     listing = listing_keys(keys, records, rows)
     listing_todo = {path for path, key in listing.items() if not kept.current(path, key)}
-    if listing_todo - {"index.html", "feed.xml"}:  # an index: every person, topic or side
+    if listing_todo - set(EVENT_LISTS):  # an index: every person, topic or side
         site = gather_views([views[e.slug] for e in listed])
         made = views_by_page(site)
     names = names_of(records)
@@ -173,11 +190,8 @@ def views_by_page(site: Site) -> dict[str, Any]:
 def page_maker(renderer: Renderer, names: Names, page: str, view: object) -> Callable[[], bytes]:
     """Return the maker of a person's, topic's or side's page."""
     folder = page.split("/")[0]
-    name, var = {"speakers": ("speaker.html", "p"), "topics": ("topic.html", "t")}.get(
-        folder, ("side.html", "s")
-    )
-    context = {"site": names, var: view}  # the names, not the site: nothing unkeyed
-    return lambda: renderer.render(name, context, for_print=False).encode("utf-8")
+    context = {"site": names, VIEWS[folder]: view}  # the names, not the site: nothing unkeyed
+    return lambda: renderer.render(TEMPLATES[folder], context, for_print=False).encode("utf-8")
 
 
 def listing_maker(renderer: Renderer, site: Site, views: Views, path: str) -> Callable[[], bytes]:
@@ -187,13 +201,13 @@ def listing_maker(renderer: Renderer, site: Site, views: Views, path: str) -> Ca
     if path == "feed.xml":
         return lambda: render_feed(renderer, views.newest_first()).encode("utf-8")
     folder = path.split("/")[0]
-    rows = {
-        "speakers": ("speakers.html", "people", [p.row for p in site.people]),
-        "topics": ("topics.html", "topics", [t.row for t in site.topics]),
-        "sides": ("sides.html", "sides", [s.row for s in site.sides]),
+    gathered: dict[str, Sequence[Person | TopicView | SidePage]] = {
+        "speakers": site.people,
+        "topics": site.topics,
+        "sides": site.sides,
     }
-    name, var, listed = rows[folder]
-    return lambda: renderer.render(name, {var: listed}, for_print=False).encode("utf-8")
+    context = {ROWS[folder]: [view.row for view in gathered[folder]]}
+    return lambda: renderer.render(INDEXES[folder], context, for_print=False).encode("utf-8")
 
 
 def site_files(renderer: Renderer, entries: Sequence[Entry]) -> dict[str, bytes]:
