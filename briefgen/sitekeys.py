@@ -197,14 +197,17 @@ def page_inputs(records: Mapping[str, EventRecord]) -> dict[str, list[Input]]:
 
 
 def page_keys(
-    keys: PageKeys, records: Mapping[str, EventRecord], inputs: Mapping[str, Iterable[Input]]
+    keys: PageKeys,
+    records: Mapping[str, EventRecord],
+    inputs: Mapping[str, Iterable[Input]],
+    names: Names,
 ) -> dict[str, str]:
     """Key each person's, topic's and side's page by the digests of its parts and the names."""
-    names = keys.digest(names_of(records))
+    named = keys.digest(names)
 
     def key(page: str, made_of: Iterable[Input]) -> str:
         digests = sorted((slug, part, records[slug].parts[part]) for slug, part in made_of)
-        return keys.key(TEMPLATES[page.split("/")[0]], names, digests)
+        return keys.key(TEMPLATES[page.split("/")[0]], named, digests)
 
     return {page: key(page, made_of) for page, made_of in inputs.items()}
 

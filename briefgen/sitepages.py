@@ -121,8 +121,8 @@ def site_plan(
     kept = kept or Kept({}, {}, lambda path, key: False)
     keys, views = PageKeys(base), Views(listed)
     records = {e.slug: _record(keys, views, kept.events.get(e.slug), e) for e in listed}
-    inputs = page_inputs(records)
-    keyed = page_keys(keys, records, inputs)
+    inputs, names = page_inputs(records), names_of(records)
+    keyed = page_keys(keys, records, inputs, names)
     todo = {
         page for page, key in keyed.items() if page not in kept.rows or not kept.current(page, key)
     }
@@ -135,7 +135,6 @@ def site_plan(
     if listing_todo - set(EVENT_LISTS):  # an index: every person, topic or side
         site = gather_views([views[e.slug] for e in listed])
         made = views_by_page(site)
-    names = names_of(records)
     makers = {page: page_maker(renderer, names, page, made[page]) for page in todo}
     makers |= {path: listing_maker(renderer, site, views, path) for path in listing_todo}
     pages = [SitePage(path, key, makers.get(path)) for path, key in (keyed | listing).items()]
