@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -320,6 +320,11 @@ class Names:
     def side_name(self, side_id: str) -> str:
         """Return a side's newest name."""
         return self.sides[side_id]
+
+
+def newest_events(events: Iterable[EventView]) -> list[EventView]:
+    """Order events as the site lists them: by date and file name, newest first."""
+    return sorted(events, key=lambda e: (e.date, e.slug), reverse=True)
 
 
 def site_texts(b: Briefing) -> list[str]:

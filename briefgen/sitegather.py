@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from . import markdown
+from .model import Briefing
 from .site import (
     Appearance,
     Entry,
@@ -28,6 +29,7 @@ from .site import (
     TopicPart,
     TopicView,
     Track,
+    newest_events,
     person_page,
     side_page,
     topic_page,
@@ -50,9 +52,9 @@ def gather_views(events: Iterable[EventView], pages: Collection[str] | None = No
     pages are made, and of the people whose titles their earlier stances take; the events
     must then include every event those pages are made from.
     """
-    ordered = sorted(events, key=lambda e: (e.date, e.slug), reverse=True)
+    ordered = newest_events(events)
     wanted = (lambda page: True) if pages is None else pages.__contains__
-    topic_parts = grouped(ordered, lambda e: e.topic_parts, topic_page, wanted)
+    topic_parts = grouped(ordered, _topic_ids, lambda e: e.topic_parts, topic_page, wanted)
     voiced = (v for parts in topic_parts.values() for part in parts for v in part.earlier_voices)
     voices = {person_page(v) for v in voiced}
     people = gather_people(ordered, lambda page: wanted(page) or page in voices)
@@ -66,6 +68,7 @@ def gather_views(events: Iterable[EventView], pages: Collection[str] | None = No
 
 def grouped(
     events: Sequence[EventView],
+    ids_of: Callable[[Briefing], Iterable[str]],
     parts_of: Callable[[EventView], Mapping[str, Part]],
     page_of: Callable[[str], str],
     wanted: Callable[[str], bool],
@@ -76,7 +79,7 @@ def grouped(
     """
     found: dict[str, list[Part]] = {}
     for event in events:
-        ids = [i for i in _ids(event, page_of) if wanted(page_of(i))]
+        ids = [i for i in dict.fromkeys(ids_of(event.briefing)) if wanted(page_of(i))]
         if ids:
             parts = parts_of(event)
             for i in ids:
@@ -84,16 +87,19 @@ def grouped(
     return found
 
 
-def _ids(event: EventView, page_of: Callable[[str], str]) -> list[str]:
-    """Return the ids of the kind whose pages ``page_of`` names that an event has, each once."""
-    b = event.briefing
-    if page_of is person_page:
-        ids = [s.id for s in b.speakers]
-    elif page_of is topic_page:
-        ids = [t.id for t in b.topics]
-    else:
-        ids = [s.id for s in b.sides]
-    return list(dict.fromkeys(ids))
+def _person_ids(b: Briefing) -> list[str]:
+    """Return the ids of a briefing's speakers."""
+    return [s.id for s in b.speakers]
+
+
+def _topic_ids(b: Briefing) -> list[str]:
+    """Return the ids of a briefing's topics."""
+    return [t.id for t in b.topics]
+
+
+def _side_ids(b: Briefing) -> list[str]:
+    """Return the ids of a briefing's sides."""
+    return [s.id for s in b.sides]
 
 
 def newest_first(statements: Iterable[Statement]) -> list[Statement]:
@@ -103,7 +109,7 @@ def newest_first(statements: Iterable[Statement]) -> list[Statement]:
 
 def gather_people(events: Sequence[EventView], wanted: Callable[[str], bool]) -> list[Person]:
     """Return the wanted people named in any briefing (events newest first), by name."""
-    found = grouped(events, lambda e: e.person_parts, person_page, wanted)
+    found = grouped(events, _person_ids, lambda e: e.person_parts, person_page, wanted)
     people = [person_from(person_id, parts) for person_id, parts in found.items()]
     return sorted(people, key=lambda p: (p.name.casefold(), p.id))
 
@@ -185,6 +191,6 @@ def same_stance(one: Stance, other: Stance) -> bool:
 
 def gather_sides(events: Sequence[EventView], wanted: Callable[[str], bool]) -> list[SidePage]:
     """Return the wanted sides of any briefing (events newest first), by name."""
-    found = grouped(events, lambda e: e.side_parts, side_page, wanted)
+    found = grouped(events, _side_ids, lambda e: e.side_parts, side_page, wanted)
     pages = [SidePage(side_id, appearances) for side_id, appearances in found.items()]
     return sorted(pages, key=lambda p: (p.name.casefold(), p.id))

@@ -160,7 +160,7 @@ def _model_types() -> tuple[type[pydantic.BaseModel], ...]:
     return tuple(found)
 
 
-def newest_first(records: Mapping[str, EventRecord]) -> list[tuple[str, EventRecord]]:
+def _newest_first(records: Mapping[str, EventRecord]) -> list[tuple[str, EventRecord]]:
     """Order events' records by date and slug, newest first, as the site orders events."""
     return sorted(records.items(), key=lambda item: (item[1].date, item[0]), reverse=True)
 
@@ -169,7 +169,7 @@ def names_of(records: Mapping[str, EventRecord]) -> Names:
     """Return each topic's title and each side's name as the newest event that has it gives."""
     topics: dict[str, str] = {}
     sides: dict[str, str] = {}
-    for _, record in newest_first(records):
+    for _, record in _newest_first(records):
         for topic_id, title in record.topics.items():
             topics.setdefault(topic_id, title)
         for side_id, name in record.sides.items():

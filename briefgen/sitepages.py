@@ -30,6 +30,7 @@ from .site import (
     SidePage,
     Site,
     TopicView,
+    newest_events,
     person_page,
     side_page,
     topic_page,
@@ -162,9 +163,7 @@ class Views:
 
     def newest_first(self) -> list[EventView]:
         """Return every listed briefing's view, newest first (all are loaded)."""
-        return sorted(
-            (self[slug] for slug in self.listed), key=lambda e: (e.date, e.slug), reverse=True
-        )
+        return newest_events(self[slug] for slug in self.listed)
 
 
 def _record(keys: PageKeys, views: Views, kept: EventRecord | None, e: Listed) -> EventRecord:
