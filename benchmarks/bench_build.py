@@ -264,8 +264,8 @@ def write_workspace(
 DRIVER = """
 import json, resource, sys, time
 from pathlib import Path
-from briefgen.build import build
-from briefgen.progress import Reporter
+from briefgen.build.pipeline import build
+from briefgen.build.progress import Reporter
 
 class Timing(Reporter):
     def __init__(self):
@@ -377,9 +377,9 @@ for job in json.loads(sys.argv[1]):
 
 def final_html(root: Path, slug: str, folder: Path) -> list[dict[str, Any]]:
     """Write the print HTML briefgen hands WeasyPrint for one event; describe the bare jobs."""
-    from briefgen.build import briefing_meta, briefing_pdfs, workspace
-    from briefgen.check import load_sources
-    from briefgen.config import load_config
+    from briefgen.build.pipeline import briefing_meta, briefing_pdfs, workspace
+    from briefgen.source.config import load_config
+    from briefgen.verify.check import load_sources
 
     source = load_sources([root / "sources" / f"{slug}.yaml"])[0]
     ws = workspace(root, load_config(root), folder / "unused", True)
@@ -461,10 +461,10 @@ def _fresh_build(root: Path) -> float:
 POOL = """
 import json, sys, time
 from pathlib import Path
-from briefgen.build import briefing_meta, briefing_pdfs, workspace
-from briefgen.check import load_sources
-from briefgen.config import load_config
-from briefgen.pdf import PdfOutput, render_pdfs
+from briefgen.build.pipeline import briefing_meta, briefing_pdfs, workspace
+from briefgen.verify.check import load_sources
+from briefgen.source.config import load_config
+from briefgen.pdf.pool import PdfOutput, render_pdfs
 
 root = Path.cwd()
 ws = workspace(root, load_config(root), root / "unused", True)

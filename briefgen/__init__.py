@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import BriefgenError, Diagnostic, SourceError
+from briefgen.errors import BriefgenError, Diagnostic, SourceError
 
 __version__ = "0.1.0"
 __all__ = ["BriefgenError", "Diagnostic", "SourceError", "__version__", "build", "check", "load"]
@@ -13,15 +13,15 @@ __all__ = ["BriefgenError", "Diagnostic", "SourceError", "__version__", "build",
 def __getattr__(name: str) -> Any:
     """Import the heavy stages only when asked for, so that ``check`` stays instant."""
     if name == "build":
-        from .build import build
+        from briefgen.build.pipeline import build
 
         return build
     if name == "check":
-        from .check import check_paths
+        from briefgen.verify.check import check_paths
 
         return check_paths
     if name == "load":
-        from .check import load_sources
+        from briefgen.verify.check import load_sources
 
         return load_sources
     raise AttributeError(name)

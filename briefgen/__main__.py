@@ -1,6 +1,6 @@
 """Run briefgen as ``python -m briefgen``."""
 
-from .cli import run
+from briefgen.cli import run
 
 if __name__ == "__main__":
     run()

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import BriefgenError, Diagnostic, SourceError, UsageError, diagnostics_json
+from briefgen import __version__
+from briefgen.errors import BriefgenError, Diagnostic, SourceError, UsageError, diagnostics_json
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -107,8 +107,8 @@ def _output_format(help_text: str) -> Callable[[F], F]:
 @_output_format("Diagnostics as compiler-style lines or as JSON.")
 def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
     """Validate sources and report every problem with its file:line:column."""
-    from .check import check_paths
-    from .workspace import source_files
+    from briefgen.paths import source_files
+    from briefgen.verify.check import check_paths
 
     files = source_files(_default_paths(paths))
     report = check_paths(files, strict=strict)
@@ -131,8 +131,8 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
 @_output_format("Plain text for an email, or JSON for tools.")
 def diff(paths: tuple[Path, ...], rev: str | None, fmt: str) -> None:
     """Say what changed in meaning between two versions of a source (exit 1 if anything did)."""
-    from . import diff as semantic
-    from .workspace import source_files
+    from briefgen.diff import compare as semantic
+    from briefgen.paths import source_files
 
     with _reported():
         if rev is None:
@@ -148,7 +148,7 @@ def diff(paths: tuple[Path, ...], rev: str | None, fmt: str) -> None:
 
 def _echo_changes(results: list[tuple[Path, Any]], fmt: str) -> None:
     """Print each file's changes as text paragraphs or one JSON document."""
-    from . import diff as semantic
+    from briefgen.diff import compare as semantic
 
     if fmt == "json":
         data = {str(path): json.loads(semantic.as_json(changes)) for path, changes in results}
@@ -191,13 +191,13 @@ def build(
     draft: bool,
 ) -> None:
     """Render each source into a briefing: a web page and a PDF (skipping what is unchanged)."""
-    from .pdf import PdfPool
+    from briefgen.pdf.pool import PdfPool
 
     # Loading WeasyPrint is a PDF build's longest wait: start a worker on it before the
     # build's own imports. The build ends the pool, unused if no PDF turns out to be needed.
     pool = PdfPool(0 if pdf is False else 1)
-    from .build import build as run_build
-    from .progress import reporter_for
+    from briefgen.build.pipeline import build as run_build
+    from briefgen.build.progress import reporter_for
 
     reporter = reporter_for(sys.stderr)
     try:
@@ -239,7 +239,7 @@ def build(
 @click.option("--pdf", is_flag=True, help="Rebuild PDFs too, in the background, once edits pause.")
 def serve(paths: tuple[Path, ...], port: int, output: Path | None, pdf: bool) -> None:
     """Build, serve on 127.0.0.1 and rebuild on every edit; open pages reload themselves."""
-    from .server import Preview
+    from briefgen.preview.server import Preview
 
     with _reported():
         preview = Preview(
@@ -255,7 +255,7 @@ def serve(paths: tuple[Path, ...], port: int, output: Path | None, pdf: bool) ->
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a source file (for editors and CI)."""
-    from .model import json_schema
+    from briefgen.source.model import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
@@ -272,7 +272,7 @@ def schema() -> None:
 )
 def new(slug: str, folder: Path) -> None:
     """Write sources/SLUG.yaml, a commented skeleton to fill in."""
-    from .skeleton import write_skeleton
+    from briefgen.source.skeleton import write_skeleton
 
     with _reported():
         path = write_skeleton(slug, folder)
@@ -300,8 +300,8 @@ def new(slug: str, folder: Path) -> None:
 )
 def import_(file: Path, slug: str | None, fmt: str, folder: Path) -> None:
     """Turn a transcript (text, WebVTT, SRT) into a new source to curate."""
-    from .importers import import_transcript
-    from .skeleton import write_new_source
+    from briefgen.importers import import_transcript
+    from briefgen.source.skeleton import write_new_source
 
     with _reported():
         imported = import_transcript(file, fmt, slug)

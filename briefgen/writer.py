@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from pathlib import Path, PurePosixPath
 
-from .errors import WriteError
+from briefgen.errors import WriteError
 
 logger = logging.getLogger(__name__)
 

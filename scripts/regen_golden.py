@@ -15,9 +15,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from briefgen.check import load_sources  # noqa: E402
-from briefgen.config import Config, load_config  # noqa: E402
-from briefgen.render import BriefingMeta, Renderer, generator  # noqa: E402
+from briefgen.render.environment import Renderer, generator  # noqa: E402
+from briefgen.render.meta import BriefingMeta  # noqa: E402
+from briefgen.source.config import Config, load_config  # noqa: E402
+from briefgen.verify.check import load_sources  # noqa: E402
 
 GOLDEN = REPO / "tests" / "golden"
 SAMPLE = REPO / "sources" / "korea-japan-trade-2019.yaml"

@@ -13,9 +13,10 @@ from types import ModuleType
 
 import pytest
 
-from briefgen.check import LoadedSource, load_sources
-from briefgen.config import Config, load_config
-from briefgen.render import BriefingMeta, Renderer
+from briefgen.render.environment import Renderer
+from briefgen.render.meta import BriefingMeta
+from briefgen.source.config import Config, load_config
+from briefgen.verify.check import LoadedSource, load_sources
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sources" / "korea-japan-trade-2019.yaml"

@@ -15,10 +15,10 @@ from _workspace import VALID, replace, write
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from briefgen.build import BuildResult, build
+from briefgen.build.pipeline import BuildResult, build
 from briefgen.cli import main
-from briefgen.config import load_config
 from briefgen.errors import RenderError, SourceError, TemplateError, UsageError
+from briefgen.source.config import load_config
 from briefgen.writer import TEMP_PREFIX
 
 REPO = Path(__file__).resolve().parent.parent
@@ -325,7 +325,7 @@ def _pdf_workers() -> list[int]:
             command = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError):
             continue
-        if int(fields[1]) == os.getpid() and b"briefgen.pdf import serve" in command:
+        if int(fields[1]) == os.getpid() and b"briefgen.pdf.worker import serve" in command:
             workers.append(int(stat.parent.name))
     return workers
 

@@ -9,8 +9,8 @@ import pytest
 from _workspace import VALID, line_of, replace, write
 from click.testing import CliRunner
 
-from briefgen.check import check_paths
 from briefgen.cli import main
+from briefgen.verify.check import check_paths
 
 
 def diagnostics(tmp_path: Path, text: str | bytes, strict: bool = False) -> list[str]:

@@ -13,9 +13,9 @@ import yaml
 from click.testing import CliRunner
 
 from briefgen import __version__
-from briefgen.check import check_paths
 from briefgen.cli import main
-from briefgen.model import json_schema
+from briefgen.source.model import json_schema
+from briefgen.verify.check import check_paths
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sources" / "korea-japan-trade-2019.yaml"

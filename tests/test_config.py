@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.config import Config, load_config
 from briefgen.errors import ConfigError
+from briefgen.source.config import Config, load_config
 
 FULL = """\
 organisation: "Example Policy Institute"

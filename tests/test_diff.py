@@ -10,18 +10,10 @@ from pathlib import Path
 import _workspace
 import pytest
 
-from briefgen.diff import (
-    Change,
-    Changes,
-    as_json,
-    diff_briefings,
-    diff_files,
-    diff_since,
-    format_text,
-    load_briefing_bytes,
-    read_at_revision,
-)
+from briefgen.diff.changes import Change, Changes, as_json, format_text
+from briefgen.diff.compare import diff_briefings, diff_files, diff_since, load_briefing_bytes
 from briefgen.errors import SourceError, UsageError
+from briefgen.source.history import read_at_revision
 
 # The shared valid source without its evidence file: diffs read no files. REORDERED below
 # restates BASE by hand, so a change to _workspace.VALID must be made there too.

@@ -9,8 +9,8 @@ from _workspace import VALID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.check import check_paths
 from briefgen.errors import Severity
+from briefgen.verify.check import check_paths
 
 SAMPLE = (
     Path(__file__).resolve().parent.parent / "sources" / "korea-japan-trade-2019.yaml"

@@ -19,12 +19,12 @@ import pytest
 from _workspace import VALID, replace, write
 from click.testing import CliRunner
 
-import briefgen.build as build_module
-from briefgen.build import BuildResult, build
+import briefgen.build.pipeline as build_module
+from briefgen.build.manifest import MANIFEST
+from briefgen.build.pipeline import BuildResult, build
+from briefgen.build.progress import Reporter, RichReporter, Summary, reporter_for
 from briefgen.cli import main
 from briefgen.errors import RenderError, SourceError, TemplateError
-from briefgen.manifest import MANIFEST
-from briefgen.progress import Reporter, RichReporter, Summary, reporter_for
 
 REPO = Path(__file__).resolve().parent.parent
 OTHER = replace('title: "Seminar on trade"', 'title: "Hearing on tariffs"').replace(
@@ -299,12 +299,14 @@ def test_warnings_are_said_again_and_fail_a_strict_build(root: Path) -> None:
 def test_a_build_of_one_file_lists_the_others_from_the_manifest(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefgen.build_site
+    import briefgen.build.site_stage
 
     run(root)
     checked: list[list[Path]] = []
-    real = briefgen.build_site.check_paths
-    monkeypatch.setattr(briefgen.build_site, "check_paths", lambda p: checked.append(p) or real(p))
+    real = briefgen.build.site_stage.check_paths
+    monkeypatch.setattr(
+        briefgen.build.site_stage, "check_paths", lambda p: checked.append(p) or real(p)
+    )
     (root / "sources" / "event.yaml").write_text(EDITED)
     one = build([root / "sources" / "event.yaml"], pdf=False)
     assert one.built == ["event"] and one.unchanged == []

@@ -18,7 +18,7 @@ from _workspace import VALID, write
 from test_html_quality import OVERFLOW_SCRIPT, WCAG_TAGS, WIDTHS
 from test_site import LATER, SAMPLE, two_event_workspace
 
-from briefgen.build import build
+from briefgen.build.pipeline import build
 
 # A third event whose side and topic have the id "index", which must not overwrite the
 # folders' index pages, with an event page and a source address (external citations).

@@ -20,16 +20,8 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from pypdf import PdfReader
 
 from briefgen.errors import RenderError
-from briefgen.pdf import (
-    MAX_HTML_CHARS,
-    PdfJob,
-    PdfOutput,
-    PdfPool,
-    allowed_folders,
-    render_pdf,
-    render_pdfs,
-    source_date,
-)
+from briefgen.pdf.jobs import MAX_HTML_CHARS, PdfJob, PdfOutput, allowed_folders, source_date
+from briefgen.pdf.pool import PdfPool, render_pdf, render_pdfs
 
 CREATED = dt.datetime(2019, 8, 7, 9, 30, tzinfo=dt.UTC)
 MARKING = "INTERNAL USE ONLY"

@@ -13,17 +13,15 @@ from types import ModuleType
 
 import pytest
 
-from briefgen.check import LoadedSource
-from briefgen.config import Config
 from briefgen.errors import TemplateError
-from briefgen.markdown import first_sentence, markdown_inline, markdown_to_html, plain_text
-from briefgen.render import (
-    BriefingMeta,
-    Renderer,
-    builtin_templates,
-    citation_numbers,
-    native_lang,
-)
+from briefgen.paths import builtin_templates
+from briefgen.render.cjk import native_lang
+from briefgen.render.environment import Renderer
+from briefgen.render.markdown import first_sentence, markdown_inline, markdown_to_html, plain_text
+from briefgen.render.meta import BriefingMeta
+from briefgen.render.views import citation_numbers
+from briefgen.source.config import Config
+from briefgen.verify.check import LoadedSource
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from test_site import LATER, two_event_workspace
 
-import briefgen.build as build_module
-from briefgen import search, search_runs
-from briefgen.build import build
+import briefgen.build.pipeline as build_module
+from briefgen.build import pagefind as search_runs
+from briefgen.build import search
+from briefgen.build.pagefind import PagefindRuns
+from briefgen.build.pipeline import build
+from briefgen.build.search import SEARCH_STAMP, shard_of
 from briefgen.errors import Diagnostic, RenderError, Severity, SourceError
-from briefgen.search import SEARCH_STAMP, shard_of
-from briefgen.search_runs import PagefindRuns
 
 EDIT = ("keep talking;", "keep negotiating;")
 SHARD = shard_of(f"{LATER}/index.html")

@@ -23,18 +23,11 @@ import pytest
 from _workspace import line_of, replace
 from click.testing import CliRunner
 
-from briefgen.check import check_paths
 from briefgen.cli import main
 from briefgen.errors import SourceError, TemplateError, UsageError
-from briefgen.server import (
-    STATE_PATH,
-    Outcome,
-    Preview,
-    content_type,
-    describe,
-    inject,
-    resolve,
-)
+from briefgen.preview.http import STATE_PATH, content_type, inject, resolve
+from briefgen.preview.server import Outcome, Preview, describe
+from briefgen.verify.check import check_paths
 
 REPO = Path(__file__).resolve().parent.parent
 SLUG = "korea-japan-trade-2019"

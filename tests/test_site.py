@@ -17,14 +17,16 @@ from typing import Any
 import pytest
 from test_render import EVIL, Node, _assert_clean, _hostile_source, parse
 
-from briefgen import search, search_runs
-from briefgen.build import BuildResult, build
-from briefgen.check import LoadedSource
-from briefgen.config import Config
+from briefgen.build import pagefind as search_runs
+from briefgen.build import search
+from briefgen.build.pipeline import BuildResult, build
+from briefgen.build.search import SEARCH_STAMP, shard_of
 from briefgen.errors import RenderError, SourceError
-from briefgen.render import BriefingMeta, Renderer
-from briefgen.search import SEARCH_STAMP, shard_of
-from briefgen.sitepages import site_files
+from briefgen.render.environment import Renderer
+from briefgen.render.meta import BriefingMeta
+from briefgen.site.pages import site_files
+from briefgen.source.config import Config
+from briefgen.verify.check import LoadedSource
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = "korea-japan-trade-2019"

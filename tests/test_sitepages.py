@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 from test_site import LATER, SAMPLE, two_event_workspace
 
-import briefgen.build_site as build_site
-from briefgen import markdown
-from briefgen.build import build
-from briefgen.check import LoadedSource, load_sources
-from briefgen.config import load_config
-from briefgen.model import Topic
-from briefgen.render import BriefingMeta, Renderer
-from briefgen.revisions import Revision
-from briefgen.site import Entry, EventView, Site, site_texts
-from briefgen.sitegather import gather
-from briefgen.sitekeys import EventRecord, PageKeys, names_of
-from briefgen.sitepages import Listed, Views, listing_maker, page_maker, site_plan, views_by_page
+import briefgen.build.site_stage as build_site
+from briefgen.build.pipeline import build
+from briefgen.render import markdown
+from briefgen.render.environment import Renderer
+from briefgen.render.meta import BriefingMeta, Revision
+from briefgen.site.gather import gather
+from briefgen.site.keys import EventRecord, PageKeys, names_of
+from briefgen.site.pages import Listed, Views, listing_maker, page_maker, site_plan, views_by_page
+from briefgen.site.views import Entry, EventView, Site, site_texts
+from briefgen.source.config import load_config
+from briefgen.source.model import Topic
+from briefgen.verify.check import LoadedSource, load_sources
 
 SITE_PAGES = ("index.html", "feed.xml", "speakers", "topics", "sides")
 

@@ -17,10 +17,10 @@ import yaml
 from pypdf import PdfReader
 from test_build import sample_workspace
 
-from briefgen.build import BuildResult, build
+from briefgen.build.pipeline import BuildResult, build
 from briefgen.importers import import_transcript
-from briefgen.markdown import plain_text
-from briefgen.transcript import Mark, duration, highlight, locate
+from briefgen.render.markdown import plain_text
+from briefgen.render.transcript import Mark, duration, highlight, locate
 
 REPO = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = REPO / "tests" / "fixtures" / "transcripts"

@@ -7,17 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.model import Briefing, Speaker, Turn
-from briefgen.verify import (
-    Passage,
-    Status,
-    names_for,
-    normalise,
-    prose_passages,
-    transcript_passages,
-    verify_briefing,
-    verify_quote,
-)
+from briefgen.source.model import Briefing, Speaker, Turn
+from briefgen.verify.evidence import Passage, names_for, prose_passages, transcript_passages
+from briefgen.verify.quotes import Status, verify_briefing, verify_quote
+from briefgen.verify.text import normalise
 
 # The Korea Herald article of the seed (8 August 2019), one paragraph per blank-line block.
 ARTICLE = "\n\n".join(

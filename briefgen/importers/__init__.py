@@ -19,7 +19,7 @@ from briefgen.importers.skeleton import Skeleton, build_skeleton
 from briefgen.importers.subrip import parse_srt
 from briefgen.importers.text import parse_text
 from briefgen.importers.vtt import parse_vtt
-from briefgen.model import SLUG_PATTERN, Briefing
+from briefgen.source.model import SLUG_PATTERN, Briefing
 
 __all__ = ["FORMATS", "ImportedSource", "import_transcript"]
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from briefgen.errors import TranscriptImportError
 from briefgen.importers import import_transcript
-from briefgen.model import Briefing
+from briefgen.source.model import Briefing
 
 _PIECES = [
     "MR. KNAPPER:", "Marc Knapper:", "DR. SNYDER: ", "QUESTIONER:", "\n", "\n\n", "WEBVTT",

@@ -10,7 +10,7 @@ import yaml
 from _transcripts import fixture
 
 from briefgen.importers import import_transcript
-from briefgen.model import Briefing
+from briefgen.source.model import Briefing
 
 GOOD = [
     "heritage_allcaps.txt",

@@ -1,0 +1,393 @@
+"""The build's memory: what each output was made from, so that unchanged work is skipped.
+
+``output/.briefgen/manifest.json`` records, for each briefing, the key of its inputs and,
+for each group of its outputs (its pages, its PDFs), the key they were made with and the
+files made; and the same for the site-wide pages. A group is current when its key is
+unchanged and every file it made still exists. Beside it, each source's cache (cache.py)
+keeps what loading it found. Both are staged through the build's writer, so they are
+committed with the outputs they describe. A missing, corrupt or other-format manifest
+reads as empty: everything is rebuilt.
+
+The keys are computed here too, and ``plan`` decides from them, before any source is
+loaded, which groups of a briefing's outputs are out of date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefgen import __version__
+from briefgen.build.cache import cached_warnings, text_map
+from briefgen.build.revisions import STATE_DIR
+from briefgen.diff.changes import Change, Changes
+from briefgen.errors import Diagnostic
+from briefgen.paths import find_root, inside
+from briefgen.render.meta import BriefingMeta, Revision
+from briefgen.site.keys import EventRecord
+from briefgen.verify.check import LoadedSource
+from briefgen.writer import read_or_none
+
+if TYPE_CHECKING:
+    from briefgen.build.pipeline import Workspace
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 4
+MANIFEST = ".briefgen/manifest.json"
+PAGES = "pages"
+PDFS = "pdfs"
+
+
+@dataclass(frozen=True)
+class Made:
+    """A group of outputs, and the key of what they were made from."""
+
+    key: str
+    files: tuple[str, ...]
+
+    def current(self, key: str, out_dir: Path) -> bool:
+        """Tell whether these outputs were made from ``key`` and all still exist."""
+        return self.key == key and all((out_dir / name).is_file() for name in self.files)
+
+
+@dataclass(frozen=True)
+class SiteRecord:
+    """The site-wide files: the key of the whole set, and each file's own key ("": unkeyed).
+
+    With them, what the next build's keys need (see sitekeys.py): each listed event's
+    record and the row digest of each person's, topic's and side's page, so that it
+    hashes only the events that changed and loads only those its pages are made from.
+    """
+
+    key: str
+    pages: Mapping[str, str]
+    rows: Mapping[str, str] = field(default_factory=dict)
+    events: Mapping[str, EventRecord] = field(default_factory=dict)
+
+    def current(self, key: str, out_dir: Path) -> bool:
+        """Tell whether the site was made from ``key`` and all its files still exist."""
+        return self.key == key and all((out_dir / name).is_file() for name in self.pages)
+
+    def kept(self, path: str, key: str | None, out_dir: Path) -> bool:
+        """Tell whether a keyed file was made from ``key`` and still exists."""
+        return bool(key) and self.pages.get(path) == key and (out_dir / path).is_file()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the output remembers of one briefing."""
+
+    key: str
+    revision: str
+    prepared: dt.date
+    version: Revision
+    evidence: tuple[str, ...] = ()
+    warnings: int = 0
+    made: Mapping[str, Made] = field(default_factory=dict)
+    transcript: bool = False
+
+    def meta(self, has_pdf: bool) -> BriefingMeta:
+        """Describe the briefing as it was built, linking a PDF or not."""
+        return BriefingMeta(self.revision, self.prepared, has_pdf, self.version, self.transcript)
+
+    def current(self, group: str, key: str, out_dir: Path) -> bool:
+        """Tell whether a group of this briefing's outputs is current for ``key``."""
+        made = self.made.get(group)
+        return made is not None and made.current(key, out_dir)
+
+
+@dataclass
+class Manifest:
+    """Every briefing's entry and the site pages' record."""
+
+    briefings: dict[str, Entry] = field(default_factory=dict)
+    site: SiteRecord | None = None
+
+    def dumps(self) -> bytes:
+        """Serialise as stable, readable JSON."""
+        data = {
+            "format": FORMAT,
+            "briefgen": __version__,
+            "briefings": {slug: _entry_data(e) for slug, e in sorted(self.briefings.items())},
+            "site": _site_data(self.site),
+        }
+        return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _entry_data(entry: Entry) -> dict[str, Any]:
+    """Return an entry as JSON-ready data."""
+    version = entry.version
+    return {
+        "key": entry.key,
+        "revision": entry.revision,
+        "prepared": entry.prepared.isoformat(),
+        "version": {
+            "number": version.number,
+            "updated": version.updated.isoformat() if version.updated else None,
+            "since": version.since,
+            "changes": [dataclasses.asdict(c) for c in version.changes],
+        },
+        "evidence": list(entry.evidence),
+        "warnings": entry.warnings,
+        "transcript": entry.transcript,
+        "made": {group: dataclasses.asdict(made) for group, made in entry.made.items()},
+    }
+
+
+def _site_data(site: SiteRecord | None) -> dict[str, Any] | None:
+    """Return the site's record as JSON-ready data."""
+    if site is None:
+        return None
+    events = {slug: dataclasses.asdict(r) for slug, r in sorted(site.events.items())}
+    pages, rows = dict(sorted(site.pages.items())), dict(sorted(site.rows.items()))
+    return {"key": site.key, "pages": pages, "rows": rows, "events": events}
+
+
+def _site(data: Mapping[str, Any] | None) -> SiteRecord | None:
+    """Read the site's record."""
+    if data is None:
+        return None
+    events = {str(slug): _event_record(r) for slug, r in data["events"].items()}
+    return SiteRecord(str(data["key"]), text_map(data["pages"]), text_map(data["rows"]), events)
+
+
+def _event_record(data: Mapping[str, Any]) -> EventRecord:
+    """Read what the site's keys need of one event; TypeError or KeyError when malformed."""
+    voices = {str(page): tuple(_texts(ids)) for page, ids in data["voices"].items()}
+    return EventRecord(
+        stamp=str(data["stamp"]),
+        date=str(data["date"]),
+        parts=text_map(data["parts"]),
+        voices=voices,
+        row=str(data["row"]),
+        topics=text_map(data["topics"]),
+        sides=text_map(data["sides"]),
+    )
+
+
+def _texts(data: Any) -> list[str]:
+    """Read a list of text; TypeError if it is anything else."""
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        raise TypeError("malformed site record")
+    return data
+
+
+def _made(data: Mapping[str, Any]) -> Made:
+    """Read a group's record."""
+    files = data["files"]
+    if not isinstance(data["key"], str) or not all(isinstance(f, str) for f in files):
+        raise TypeError("malformed record")
+    return Made(data["key"], tuple(files))
+
+
+def _entry(data: Mapping[str, Any]) -> Entry:
+    """Read a briefing's entry; KeyError, TypeError or ValueError when malformed."""
+    version = data["version"]
+    updated = version["updated"]
+    return Entry(
+        key=str(data["key"]),
+        revision=str(data["revision"]),
+        prepared=dt.date.fromisoformat(data["prepared"]),
+        version=Revision(
+            int(version["number"]),
+            dt.date.fromisoformat(updated) if updated else None,
+            Changes([Change(**change) for change in version["changes"]]),
+            str(version["since"]),
+        ),
+        evidence=tuple(str(f) for f in data["evidence"]),
+        warnings=int(data["warnings"]),
+        made={str(group): _made(made) for group, made in data["made"].items()},
+        transcript=bool(data["transcript"]),
+    )
+
+
+def read_manifest(out_dir: Path) -> Manifest:
+    """Read the manifest; an empty one when it is missing, unreadable or of another format."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_bytes())
+        if data.get("format") != FORMAT or data.get("briefgen") != __version__:
+            logger.info("the manifest is of another format or version: rebuilding everything")
+            return Manifest()
+        briefings = {s: _entry(e) for s, e in data["briefings"].items()}
+        return Manifest(briefings, _site(data["site"]))
+    except FileNotFoundError:
+        return Manifest()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        logger.warning("ignoring the unreadable %s (%s): rebuilding everything", MANIFEST, exc)
+        return Manifest()
+
+
+# --- keys and plans: what is out of date -------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One briefing of this build: its file, what the manifest remembers, what to make now."""
+
+    path: Path
+    raw: bytes | None
+    entry: Entry | None
+    key: str = ""
+    todo: frozenset[str] = frozenset()
+    has_pdf: bool = False
+    source: LoadedSource | None = None
+    meta: BriefingMeta | None = None
+    warnings: list[Diagnostic] = field(default_factory=list)
+    made: dict[str, Made] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        """Return the briefing's name (its file name)."""
+        return self.path.stem
+
+
+def record_name(slug: str) -> str:
+    """Return the output-relative path of a briefing's revision record."""
+    return f"{STATE_DIR}/{slug}.json"
+
+
+def evidence_files(source: LoadedSource) -> list[str]:
+    """Return the workspace paths of the evidence files a source cites, in order."""
+    return [item.file for item in source.briefing.sources if item.file]
+
+
+def feed(digest: hashlib._Hash, label: str, data: bytes) -> None:
+    """Add a labelled, length-framed chunk to a digest (so chunks cannot run together)."""
+    digest.update(f"{label}\0{len(data)}\0".encode())
+    digest.update(data)
+
+
+def content_digest(root: Path, raw: bytes, evidence: Sequence[str], shared: bytes) -> Any:
+    """Hash a source's bytes and its evidence files' on top of what every briefing shares."""
+    digest = hashlib.sha256(shared)
+    feed(digest, "source", raw)
+    for file in evidence:
+        target = inside(root, file)
+        data = target.read_bytes() if target is not None and target.is_file() else b""
+        feed(digest, f"evidence:{file}", data)
+    return digest
+
+
+def revision(source: LoadedSource, shared: bytes) -> str:
+    """Return a short hash of everything this briefing's output is made from."""
+    digest = content_digest(source.root, source.raw, evidence_files(source), shared)
+    return digest.hexdigest()[:12]
+
+
+def input_key(
+    ws: Workspace,
+    path: Path,
+    raw: bytes,
+    evidence: Sequence[str],
+    record: bytes | None,
+    since: str | None,
+) -> str:
+    """Key everything a briefing's outputs are made from.
+
+    That is what ``revision()`` hashes (source, evidence, templates, configuration, briefgen
+    version), plus the revision record the page shows, the pinned date and ``since``.
+    """
+    digest = content_digest(find_root(path), raw, evidence, ws.template_digest)
+    feed(digest, "record" if record is not None else "no record", record or b"")
+    feed(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
+    feed(digest, "since", (since or "").encode())
+    return str(digest.hexdigest())
+
+
+def group_key(key: str, group: str, has_pdf: bool = True) -> str:
+    """Key one group of a briefing's outputs: its pages also depend on whether a PDF is linked."""
+    linked = str(has_pdf) if group == PAGES else ""
+    return hashlib.sha256(f"{key}\0{group}\0{linked}".encode()).hexdigest()
+
+
+def site_key(ws: Workspace, listed: Sequence[Item]) -> str:
+    """Key the site-wide pages: every listed briefing's revision and metadata, the templates."""
+    digest = hashlib.sha256(ws.template_digest)
+    feed(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
+    for item in sorted(listed, key=lambda i: i.slug):
+        meta = item.meta
+        assert meta is not None
+        version = meta.version
+        fields = (item.slug, meta.revision, meta.prepared, meta.has_pdf, version.number)
+        feed(digest, "entry", repr((*fields, version.updated, version.since)).encode())
+    return digest.hexdigest()
+
+
+def wanted(ws: Workspace) -> frozenset[str]:
+    """Return the groups of outputs this build makes for each briefing."""
+    return frozenset([PAGES] * ws.config.outputs.html + [PDFS] * ws.pdf)
+
+
+def plan(path: Path, ws: Workspace, manifest: Manifest, *, fresh: bool, strict: bool) -> Item:
+    """Decide from the manifest, without loading the source, which of its outputs to make."""
+    item = Item(path, read_or_none(path), manifest.briefings.get(path.stem))
+    entry = item.entry
+    if item.raw is None or entry is None or fresh:
+        item.todo = wanted(ws)
+        return item
+    record = read_or_none(ws.out_dir / record_name(item.slug))
+    item.key = input_key(ws, path, item.raw, entry.evidence, record, None)
+    decide(item, ws, fresh=False)
+    warnings = cached_warnings(ws.out_dir, path, item.key) if entry.warnings else []
+    if warnings is None or (strict and warnings):
+        item.todo = wanted(ws)  # load it: to say its warnings again, or fail on them
+    elif not item.todo:
+        item.warnings = warnings
+        item.meta = entry.meta(item.has_pdf)
+    return item
+
+
+def decide(item: Item, ws: Workspace, *, fresh: bool) -> None:
+    """Set which groups of an item's outputs are out of date, and whether its pages link a PDF.
+
+    A build without PDFs still links a PDF that is current: one made from the same inputs.
+    """
+    entry = item.entry
+    if entry is None or fresh:
+        item.has_pdf, item.todo = ws.pdf, wanted(ws)
+        return
+    item.has_pdf = ws.pdf or entry.current(PDFS, group_key(item.key, PDFS), ws.out_dir)
+    item.todo = frozenset(
+        group
+        for group in wanted(ws)
+        if not entry.current(group, group_key(item.key, group, item.has_pdf), ws.out_dir)
+    )
+
+
+def previous_item(path: Path, ws: Workspace, manifest: Manifest) -> Item | None:
+    """Describe a briefing built earlier from the manifest, if its inputs are unchanged."""
+    entry, raw = manifest.briefings.get(path.stem), read_or_none(path)
+    if entry is None or raw is None:
+        return None
+    record = read_or_none(ws.out_dir / record_name(path.stem))
+    key = input_key(ws, path, raw, entry.evidence, record, None)
+    if key != entry.key:
+        return None
+    has_pdf = (ws.out_dir / path.stem / f"{path.stem}.pdf").is_file()
+    return Item(path, raw, entry, key, meta=entry.meta(has_pdf))
+
+
+def entries(items: Sequence[Item]) -> dict[str, Entry]:
+    """Return the manifest entries of the briefings this build loaded."""
+    return {
+        item.slug: Entry(
+            key=item.key,
+            revision=item.meta.revision,
+            prepared=item.meta.prepared,
+            version=item.meta.version,
+            evidence=tuple(evidence_files(item.source)),
+            warnings=len(item.source.warnings),
+            made={**(item.entry.made if item.entry else {}), **item.made},
+            transcript=item.meta.has_transcript,
+        )
+        for item in items
+        if item.source is not None and item.meta is not None
+    }

@@ -1,0 +1,280 @@
+"""The site's own pages: home, the people, topics and sides, their indexes, and the feed.
+
+Every page carries a key of what it is made from (sitekeys.py), so that a build after one
+edit renders only the pages whose keys changed, and loads only the sources those pages are
+made from: a stance edited in one briefing re-renders its person's, topic's and side's
+pages from the briefings they cover, and leaves the home page, the indexes and the feed
+(which list every briefing, person, topic or side in a line) as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+import uuid
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from briefgen.errors import Diagnostic, Severity, SourceError
+from briefgen.render import markdown
+from briefgen.render.environment import Renderer
+from briefgen.render.meta import BriefingMeta
+from briefgen.site.gather import gather_views
+from briefgen.site.keys import (
+    EVENT_LISTS,
+    INDEXES,
+    TEMPLATES,
+    EventRecord,
+    PageKeys,
+    listing_keys,
+    names_of,
+    page_inputs,
+    page_keys,
+    stamp,
+)
+from briefgen.site.urls import SITE_FOLDERS, person_page, side_page, topic_page
+from briefgen.site.views import (
+    Entry,
+    EventView,
+    Names,
+    Person,
+    SidePage,
+    Site,
+    TopicView,
+    newest_events,
+)
+from briefgen.source.model import Briefing, Topic
+from briefgen.verify.check import LoadedSource
+
+SEARCH_JS = "search.js"
+VIEWS = {"speakers": "p", "topics": "t", "sides": "s"}  # what the page templates call their view
+ROWS = {"speakers": "people", "topics": "topics", "sides": "sides"}  # and the indexes their rows
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A briefing the site lists: its name, file and meta, and its source (loaded if asked)."""
+
+    slug: str
+    display: str
+    meta: BriefingMeta
+    source: Callable[[], LoadedSource]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the last build kept of the site: each event's record, each page's row digest.
+
+    ``current`` tells whether a page made with a key is still in the output as made.
+    """
+
+    events: Mapping[str, EventRecord]
+    rows: Mapping[str, str]
+    current: Callable[[str, str], bool]
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One file of the site: its path, the key of what it shows (None: unkeyed), its maker.
+
+    A page whose key shows it current has no maker: it is kept as it is.
+    """
+
+    path: str
+    key: str | None
+    make: Callable[[], bytes] | None
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """The site-wide files, and what the next build keeps: each event's record, page rows."""
+
+    pages: list[SitePage]
+    events: dict[str, EventRecord]
+    rows: dict[str, str]
+
+
+def check_slugs(listed: Iterable[Listed]) -> None:
+    """A source named like a site folder (speakers, topics...) would overwrite its index."""
+    message = "'{}' is the name of a folder of the site; rename the source file"
+    problems = [
+        Diagnostic(e.display, 1, 1, Severity.ERROR, "", message.format(e.slug))
+        for e in listed
+        if e.slug in SITE_FOLDERS
+    ]
+    if problems:
+        raise SourceError(problems)
+
+
+def site_plan(
+    renderer: Renderer, listed: Sequence[Listed], base: bytes, kept: Kept | None = None
+) -> SitePlan:
+    """Key every site-wide file on ``base`` (templates, configuration) and what it is made of.
+
+    Only the files whose keys differ from what ``kept`` shows current get a maker, and
+    only the sources they are made from are loaded: the page of a person, topic or side
+    needs the briefings it covers; the home page, the feed and the indexes need them all.
+    """
+    check_slugs(listed)
+    kept = kept or Kept({}, {}, lambda path, key: False)
+    keys, views = PageKeys(base), Views(listed)
+    records = {e.slug: _record(keys, views, kept.events.get(e.slug), e) for e in listed}
+    inputs, names = page_inputs(records), names_of(records)
+    keyed = page_keys(keys, records, inputs, names)
+    todo = {
+        page for page, key in keyed.items() if page not in kept.rows or not kept.current(page, key)
+    }
+    site = gather_views([views[slug] for slug in _made_of(todo, inputs)], todo)
+    made = views_by_page(site)
+    rows = {page: kept.rows[page] for page in keyed if page not in todo}
+    rows |= {page: keys.digest(made[page].row) for page in todo}
+    listing = listing_keys(keys, records, rows)
+    listing_todo = {path for path, key in listing.items() if not kept.current(path, key)}
+    if listing_todo - set(EVENT_LISTS):  # an index: every person, topic or side
+        site = gather_views([views[e.slug] for e in listed])
+        made = views_by_page(site)
+    makers = {page: page_maker(renderer, names, page, made[page]) for page in todo}
+    makers |= {path: listing_maker(renderer, site, views, path) for path in listing_todo}
+    pages = [SitePage(path, key, makers.get(path)) for path, key in (keyed | listing).items()]
+    pages.append(SitePage(f"assets/{SEARCH_JS}", None, lambda: renderer.asset(SEARCH_JS)))
+    return SitePlan(pages, records, rows)
+
+
+class Views:
+    """Each listed briefing as the site sees it, its source loaded when first asked for."""
+
+    def __init__(self, listed: Iterable[Listed]) -> None:
+        self.listed = {e.slug: e for e in listed}
+        self.made: dict[str, EventView] = {}
+
+    def __getitem__(self, slug: str) -> EventView:
+        """Return a briefing's view, loading its source if need be."""
+        if slug not in self.made:
+            e = self.listed[slug]
+            self.made[slug] = EventView(slug, e.source().briefing, e.meta)
+        return self.made[slug]
+
+    def entries(self) -> list[Entry]:
+        """Return every listed briefing's source and meta (all are loaded)."""
+        return [(e.source(), e.meta) for e in self.listed.values()]
+
+    def newest_first(self) -> list[EventView]:
+        """Return every listed briefing's view, newest first (all are loaded)."""
+        return newest_events(self[slug] for slug in self.listed)
+
+
+def _record(keys: PageKeys, views: Views, kept: EventRecord | None, e: Listed) -> EventRecord:
+    """Return a briefing's record: the one kept, if made for it as it is now, else a new one."""
+    if kept is not None and kept.stamp == stamp(e.meta):
+        return kept
+    return keys.record(views[e.slug])
+
+
+def _made_of(pages: Collection[str], inputs: Mapping[str, Iterable[tuple[str, str]]]) -> list[str]:
+    """Return the briefings some pages are made from, by slug."""
+    return sorted({slug for page in pages for slug, _ in inputs[page]})
+
+
+def views_by_page(site: Site) -> dict[str, Any]:
+    """Return the view of each person's, topic's and side's page of a site, by page."""
+    found: dict[str, Any] = {person_page(p.id): p for p in site.people}
+    found |= {topic_page(t.id): t for t in site.topics}
+    return found | {side_page(s.id): s for s in site.sides}
+
+
+def page_maker(renderer: Renderer, names: Names, page: str, view: object) -> Callable[[], bytes]:
+    """Return the maker of a person's, topic's or side's page."""
+    folder = page.split("/")[0]
+    context = {"site": names, VIEWS[folder]: view}  # the names, not the site: nothing unkeyed
+    return lambda: renderer.render(TEMPLATES[folder], context, for_print=False).encode("utf-8")
+
+
+def listing_maker(renderer: Renderer, site: Site, views: Views, path: str) -> Callable[[], bytes]:
+    """Return the maker of a page that lists every briefing, person, topic or side."""
+    if path == "index.html":
+        return lambda: renderer.index_page(views.entries()).encode("utf-8")
+    if path == "feed.xml":
+        return lambda: render_feed(renderer, views.newest_first()).encode("utf-8")
+    folder = path.split("/")[0]
+    gathered: dict[str, Sequence[Person | TopicView | SidePage]] = {
+        "speakers": site.people,
+        "topics": site.topics,
+        "sides": site.sides,
+    }
+    context = {ROWS[folder]: [view.row for view in gathered[folder]]}
+    return lambda: renderer.render(INDEXES[folder], context, for_print=False).encode("utf-8")
+
+
+def site_files(renderer: Renderer, entries: Sequence[Entry]) -> dict[str, bytes]:
+    """Render every site-wide file: home, people, topics, sides, the search script, the feed."""
+    listed = [Listed(s.slug, s.display, m, lambda s=s: s) for s, m in entries]  # type: ignore[misc]
+    plan = site_plan(renderer, listed, b"")
+    return {page.path: page.make() for page in plan.pages if page.make is not None}
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One briefing in the Atom feed."""
+
+    id: str
+    title: str
+    link: str
+    published: str
+    updated: str
+    summary: str
+    author: str
+    topics: list[Topic]
+
+
+def timestamp(date: dt.date) -> str:
+    """Return an RFC 3339 timestamp for the start of a day (UTC)."""
+    return f"{date.isoformat()}T00:00:00Z"
+
+
+def site_url(base_url: str | None, relative: str) -> str:
+    """Return the absolute URL of an output path, or the path itself without a base URL."""
+    if not base_url:
+        return relative
+    return urllib.parse.urljoin(base_url.rstrip("/") + "/", relative)
+
+
+def updated(b: Briefing) -> dt.date:
+    """Return the latest of the event's last day and its sources' dates."""
+    dates = [b.event.end_date or b.event.date] + [s.date for s in b.sources if s.date]
+    return max(dates)
+
+
+def feed_entry(event: EventView, renderer: Renderer) -> FeedEntry:
+    """Describe one briefing for the feed; its id is its URL, else a UUID from its slug."""
+    config, b = renderer.config, event.briefing
+    link = site_url(config.base_url, f"{event.slug}/index.html")
+    name = f"briefgen:{event.slug}"
+    ident = link if config.base_url else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+    return FeedEntry(
+        id=ident,
+        title=b.event.title,
+        link=link,
+        published=timestamp(b.event.date),
+        updated=timestamp(updated(b)),
+        summary=markdown.plain_text(b.event.summary),
+        author=config.organisation or b.event.host,
+        topics=list(b.topics),
+    )
+
+
+def render_feed(renderer: Renderer, events: Sequence[EventView]) -> str:
+    """Render output/feed.xml: an Atom feed with one entry per briefing (newest first)."""
+    base = renderer.config.base_url
+    entries = [feed_entry(event, renderer) for event in events]
+    name = f"briefgen:feed:{renderer.config.organisation or ''}"
+    feed = {
+        "id": site_url(base, "feed.xml")
+        if base
+        else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}",
+        "home": site_url(base, "index.html"),
+        "self": site_url(base, "feed.xml"),
+        "updated": max((e.updated for e in entries), default=timestamp(dt.date(1970, 1, 1))),
+        "entries": entries,
+    }
+    return renderer.render("feed.xml", {"feed": feed})

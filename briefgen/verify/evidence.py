@@ -1,0 +1,141 @@
+"""Evidence as passages: transcript turns, or prose paragraphs tied to the people they name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.source.model import Speaker, Turn
+from briefgen.verify.text import normalise
+
+MAX_EVIDENCE_BYTES = 10_000_000
+
+_SPEECH = (
+    r"said|says|say|told|tells|added|adds|noted|notes|argued|argues|warned|warns|stressed"
+    r"|stresses|asked|asks|replied|replies|explained|explains|insisted|insists|wrote|writes"
+)
+_SPEECH_AFTER = re.compile(rf"(?:'s)?\s*,?\s*(?:{_SPEECH})\b", re.IGNORECASE)
+_SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}|according to)\s*$", re.IGNORECASE)
+_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of evidence: one transcript turn or one prose paragraph."""
+
+    anchor: str  # "t-<n>" for transcript turn n, "p-<n>" for prose paragraph n (1-based)
+    text: str
+    speaker: str | None  # the speaker the words belong to (the likeliest of `speakers`)
+    speakers: tuple[str, ...] = ()  # everyone the passage attributes its words to
+
+
+def speakers_of(passage: Passage) -> tuple[str, ...]:
+    """Return everyone a passage attributes its words to."""
+    if passage.speakers:
+        return passage.speakers
+    return (passage.speaker,) if passage.speaker else ()
+
+
+def transcript_passages(turns: Sequence[Turn]) -> list[Passage]:
+    """Return one passage per transcript turn, anchored t-1, t-2, ..."""
+    return [
+        Passage(f"t-{n}", turn.text, turn.speaker, (turn.speaker,))
+        for n, turn in enumerate(turns, 1)
+    ]
+
+
+def _family_name_first(speaker: Speaker) -> bool:
+    """Guess whether the name is written family name first (Korean, Chinese...)."""
+    native = speaker.native_name or ""
+    if any("\uac00" <= c <= "\ud7a3" or "\u4e00" <= c <= "\u9fff" for c in native):
+        return True
+    last = speaker.name.split()[-1]
+    return bool(re.fullmatch(r"[A-Z][a-z]+-[a-z]+", last))
+
+
+def names_for(speaker: Speaker) -> list[str]:
+    """Return the names prose may use for a speaker: full name, surname, aliases."""
+    words = [w for w in speaker.name.split() if w.lower() not in _NAME_SUFFIXES]
+    names = [speaker.name]
+    if words:
+        names.append(words[-1])
+    if len(words) > 1 and _family_name_first(speaker):
+        names.append(words[0])
+    names.extend(speaker.aliases)
+    return list(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def _finders(people: Mapping[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:
+    """Compile one case-insensitive, word-bounded name pattern per speaker."""
+    finders = {}
+    for speaker, names in people.items():
+        forms = sorted({normalise(n) for n in names if normalise(n)}, key=len, reverse=True)
+        if forms:
+            alternatives = "|".join(re.escape(f) for f in forms)
+            finders[speaker] = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.I)
+    return finders
+
+
+def _speaks(text: str, match: re.Match[str]) -> bool:
+    """Return whether a name is the subject or object of a speech verb ("X said")."""
+    after = _SPEECH_AFTER.match(text, match.end())
+    return bool(after) or bool(
+        _SPEECH_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
+    )
+
+
+def _named_in(paragraph: str, finders: Mapping[str, re.Pattern[str]]) -> tuple[str, ...]:
+    """Return the speakers a paragraph names, whoever is said to speak first, then by order."""
+    text = normalise(paragraph)
+    ranked = []
+    for speaker, finder in finders.items():
+        matches = list(finder.finditer(text))
+        if matches:
+            speaking = any(_speaks(text, m) for m in matches)
+            ranked.append((not speaking, matches[0].start(), speaker))
+    return tuple(speaker for *_, speaker in sorted(ranked))
+
+
+def prose_passages(text: str, people: Mapping[str, Sequence[str]]) -> list[Passage]:
+    """Split text into paragraphs p-1, p-2, ... attributed to the people they name."""
+    finders = _finders(people)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
+    passages = []
+    carried: tuple[str, ...] = ()
+    for n, paragraph in enumerate((p for p in paragraphs if p), 1):
+        # A paragraph naming nobody (often pure quotation) continues the previous speaker.
+        carried = _named_in(paragraph, finders) or carried
+        passages.append(Passage(f"p-{n}", paragraph, carried[0] if carried else None, carried))
+    return passages
+
+
+def _read_text(root: Path, file: str) -> str:
+    """Read an evidence file confined to the workspace; raise ValueError/OSError if unusable."""
+    base = root.resolve()
+    path = (base / file).resolve()
+    if not path.is_relative_to(base):
+        raise ValueError("lies outside the workspace")
+    if path.stat().st_size > MAX_EVIDENCE_BYTES:
+        raise ValueError(f"is larger than {MAX_EVIDENCE_BYTES:,} bytes")
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError("is not UTF-8 text") from exc
+
+
+def file_passages(
+    root: Path, file: str, people: Mapping[str, Sequence[str]]
+) -> list[Passage] | str:
+    """Return a file's paragraphs, or the one-line reason it cannot be read."""
+    try:
+        return prose_passages(_read_text(root, file), people)
+    except FileNotFoundError:
+        return f"unverifiable: evidence file '{file}' does not exist"
+    except IsADirectoryError:
+        return f"unverifiable: evidence file '{file}' is a directory"
+    except ValueError as exc:
+        return f"unverifiable: evidence file '{file}' {exc}"
+    except OSError as exc:
+        return f"unverifiable: evidence file '{file}' cannot be read ({exc.strerror or exc})"

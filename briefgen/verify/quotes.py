@@ -1,0 +1,168 @@
+"""Quotes against their evidence: transcript turns or the paragraphs of a source's text file.
+
+The stages live in their own modules: ``verify_text`` tokenises, ``verify_evidence`` turns
+evidence into attributed passages, ``verify_align`` places a quote in them and
+``verify_marks`` marks where a near miss differs; this module gives the verdicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from briefgen.source.model import Briefing, Quote
+from briefgen.verify.align import SHORT_QUOTE_WORDS, Alignment, closest_alignment, occurrences
+from briefgen.verify.evidence import (
+    MAX_EVIDENCE_BYTES,
+    Passage,
+    file_passages,
+    names_for,
+    prose_passages,
+    speakers_of,
+    transcript_passages,
+)
+from briefgen.verify.marks import quote_edits, shorten, source_edits, splice
+from briefgen.verify.text import (
+    BRACKET_WORDS,
+    WORD,
+    QuoteGap,
+    QuoteWord,
+    analyse,
+    compile_quote,
+    normalise,
+    quote_elements,
+    same_word,
+)
+
+__all__ = [
+    "BRACKET_WORDS",
+    "MAX_EVIDENCE_BYTES",
+    "SHORT_QUOTE_WORDS",
+    "WORD",
+    "Passage",
+    "QuoteGap",
+    "QuoteWord",
+    "Status",
+    "Verdict",
+    "names_for",
+    "normalise",
+    "prose_passages",
+    "quote_elements",
+    "same_word",
+    "transcript_passages",
+    "verify_briefing",
+    "verify_quote",
+]
+
+
+class Status(StrEnum):
+    """The outcome of checking one quote."""
+
+    VERIFIED = "verified"
+    NEAR_MISS = "near_miss"
+    MISATTRIBUTED = "misattributed"
+    NOT_FOUND = "not_found"
+    UNVERIFIABLE = "unverifiable"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What checking one quote against its evidence found."""
+
+    status: Status
+    anchor: str | None = None
+    found_speaker: str | None = None
+    closest: str | None = None
+    marked_quote: str | None = None
+    message: str = ""
+
+
+def _found(found: Sequence[Passage], speaker: str) -> Verdict:
+    """Judge a quote that occurs verbatim: verified if its speaker says it, else misattributed."""
+    own = next((p for p in found if speaker in speakers_of(p)), None)
+    if own is not None:
+        return Verdict(Status.VERIFIED, anchor=own.anchor, message=f"verified at {own.anchor}")
+    other = next((p for p in found if speakers_of(p)), found[0])
+    if other.speaker is None:
+        message = f"found, but the source does not attribute it to '{speaker}' ({other.anchor})"
+    else:
+        message = f"found, but said by '{other.speaker}', not '{speaker}' ({other.anchor})"
+    return Verdict(Status.MISATTRIBUTED, other.anchor, other.speaker, message=message)
+
+
+def _near_miss(norm: str, alignment: Alignment, speaker: str) -> Verdict:
+    """Describe a near miss, marking the differing words on both sides."""
+    passage, text = alignment.passage, analyse(alignment.passage.text)
+    closest = text.norm[text.spans[alignment.start][0] : text.spans[alignment.end - 1][1]]
+    quote_side = splice(norm, quote_edits(norm, alignment.ops, text, both=False))
+    source_side = splice(closest, source_edits(alignment, text))
+    plural = "" if alignment.edits == 1 else "s"
+    message = (
+        f"quote differs from the source in {alignment.edits} word{plural}: "
+        f'"{shorten(quote_side)}" (quote) vs "{shorten(source_side)}" (source, {passage.anchor})'
+    )
+    found_speaker = None
+    if speaker not in speakers_of(passage):
+        found_speaker = passage.speaker
+        message += (
+            f"; the source attributes these words to '{passage.speaker}', not '{speaker}'"
+            if passage.speaker
+            else f"; the source does not attribute them to '{speaker}'"
+        )
+    marked = splice(norm, quote_edits(norm, alignment.ops, text, both=True))
+    return Verdict(Status.NEAR_MISS, passage.anchor, found_speaker, closest, marked, message)
+
+
+def verify_quote(text: str, speaker: str, passages: Sequence[Passage]) -> Verdict:
+    """Check one quote by `speaker` against the passages of its evidence."""
+    norm, elements = compile_quote(text)
+    if not any(isinstance(e, QuoteWord) for e in elements):
+        return Verdict(Status.UNVERIFIABLE, message="unverifiable: the quote has no words to check")
+    found = occurrences(elements, passages)
+    if found:
+        return _found(found, speaker)
+    closest = closest_alignment(elements, speaker, passages)
+    if closest is not None:
+        return _near_miss(norm, closest, speaker)
+    return Verdict(Status.NOT_FOUND, message="not found in the source")
+
+
+class _Evidence:
+    """The passages each source offers, each file read once."""
+
+    def __init__(self, briefing: Briefing, root: Path) -> None:
+        self._sources = {s.id: s for s in briefing.sources}
+        self._turns = transcript_passages(briefing.transcript)
+        self._people = {s.id: names_for(s) for s in briefing.speakers}
+        self._root = root
+        self._files: dict[str, list[Passage] | str] = {}
+
+    def passages(self, source_id: str) -> list[Passage] | str:
+        """Return a source's passages, or why it cannot be checked."""
+        source = self._sources.get(source_id)
+        if source is None:
+            return f"unverifiable: source '{source_id}' is not listed under sources"
+        if source.file is None:
+            if source.kind.strip().lower() != "transcript":
+                return f"unverifiable: source '{source_id}' has no file to check against"
+            if not self._turns:
+                return f"unverifiable: source '{source_id}' has no file and there is no transcript"
+            return self._turns
+        if source.file not in self._files:
+            self._files[source.file] = file_passages(self._root, source.file, self._people)
+        return self._files[source.file]
+
+    def verify(self, quote: Quote) -> Verdict:
+        """Check one quote against its source."""
+        passages = self.passages(quote.source)
+        if isinstance(passages, str):
+            return Verdict(Status.UNVERIFIABLE, message=passages)
+        return verify_quote(quote.text, quote.speaker, passages)
+
+
+def verify_briefing(briefing: Briefing, root: Path) -> list[Verdict]:
+    """Check every quote of a briefing against its evidence, in order."""
+    evidence = _Evidence(briefing, root)
+    return [evidence.verify(quote) for quote in briefing.quotes]
