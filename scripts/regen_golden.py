@@ -24,7 +24,7 @@ GOLDEN = REPO / "tests" / "golden"
 SAMPLE = REPO / "sources" / "korea-japan-trade-2019.yaml"
 SAMPLE_CONFIG = Config(organisation="Example Policy Institute", marking="UNCLASSIFIED")
 FIXTURE = REPO / "tests" / "fixtures" / "workspace"
-META = BriefingMeta(revision="0123abc", prepared=dt.date(2024, 5, 1))
+META = BriefingMeta(content_id="0123abc", prepared=dt.date(2024, 5, 1))
 
 
 def normalise(html: str) -> str:

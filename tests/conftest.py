@@ -26,7 +26,7 @@ FIXTURE_WORKSPACE = Path(__file__).resolve().parent / "fixtures" / "workspace"
 @pytest.fixture(scope="session")
 def meta() -> BriefingMeta:
     """A fixed revision and date, so output never depends on today."""
-    return BriefingMeta(revision="0123abc", prepared=dt.date(2024, 5, 1))
+    return BriefingMeta(content_id="0123abc", prepared=dt.date(2024, 5, 1))
 
 
 @pytest.fixture(scope="session")

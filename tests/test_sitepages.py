@@ -18,7 +18,7 @@ from briefgen.render.meta import BriefingMeta, Revision
 from briefgen.site.gather import gather
 from briefgen.site.keys import EventRecord, PageKeys, names_of
 from briefgen.site.pages import Listed, Views, listing_maker, page_maker, site_plan, views_by_page
-from briefgen.site.views import Entry, EventView, Site, site_texts
+from briefgen.site.views import Built, EventView, Site, site_texts
 from briefgen.source.config import load_config
 from briefgen.source.model import Topic
 from briefgen.verify.check import LoadedSource, load_sources
@@ -29,11 +29,11 @@ SITE_PAGES = ("index.html", "feed.xml", "speakers", "topics", "sides")
 def _site(root: Path) -> tuple[Renderer, list[tuple[object, BriefingMeta]]]:
     """Load the workspace's sources as a build would list them."""
     sources = load_sources(sorted((root / "sources").glob("*.yaml")))
-    meta = BriefingMeta("rev", dt.date(2024, 5, 1), has_pdf=True, version=Revision(3))
+    meta = BriefingMeta("rev", dt.date(2024, 5, 1), has_pdf=True, revision=Revision(3))
     return Renderer(root, load_config(root)), [(source, meta) for source in sources]
 
 
-def _rendered(renderer: Renderer, site: Site, entries: list[Entry]) -> dict[str, bytes]:
+def _rendered(renderer: Renderer, site: Site, entries: list[Built]) -> dict[str, bytes]:
     """Render every page of a gathered site, as site_plan's makers do."""
     views, names = Views([_listed(s, m) for s, m in entries]), site.names()
     pages = {p: page_maker(renderer, names, p, v)() for p, v in views_by_page(site).items()}
@@ -61,7 +61,7 @@ def test_pages_show_nothing_of_an_event_beyond_what_keys_them(tmp_path: Path) ->
         others = [s.model_copy(update={"title": "Other", "publisher": "Other"}) for s in b.sources]
         emptied = b.model_copy(update={part: [] for part in parts} | {"sources": others})
         meta = event.meta
-        object.__setattr__(event, "meta", replace(meta, revision="other", version=Revision()))
+        object.__setattr__(event, "meta", replace(meta, content_id="other", revision=Revision()))
         for holder in (event, *(source for source, _ in entries if source.slug == event.slug)):
             object.__setattr__(holder, "briefing", emptied)
     after = _rendered(renderer, site, entries)

@@ -20,7 +20,7 @@ from test_build import sample_workspace
 from briefgen.build.pipeline import BuildResult, build
 from briefgen.importers import import_transcript
 from briefgen.render.markdown import plain_text
-from briefgen.render.transcript import Mark, duration, highlight, locate
+from briefgen.render.transcript import Highlight, duration, highlight, locate
 
 REPO = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = REPO / "tests" / "fixtures" / "transcripts"
@@ -137,7 +137,7 @@ def test_locate_keeps_offsets_of_the_original_text() -> None:
 
 def test_highlight_never_puts_a_link_inside_an_authors_link() -> None:
     html = '<p>We <a href="https://example.com">believe <em>that</em> some</a> more.</p>'
-    marked = highlight(html, [Mark("q1", 1, "believe that some", False)], "index.html")
+    marked = highlight(html, [Highlight("q1", 1, "believe that some", False)], "index.html")
     assert marked.count('id="tq-q1"') == 1
     inside = marked.split('<a href="https://example.com">')[1].split("</a>")[0]
     assert "quote-back" not in inside
@@ -148,7 +148,9 @@ def test_highlight_never_puts_a_link_inside_an_authors_link() -> None:
 
 
 def test_highlight_escapes_text_and_marks_the_passage_when_words_are_missing() -> None:
-    marked = highlight("a &lt;script&gt; b", [Mark("q1", 1, "nowhere to be found", True)], None)
+    marked = highlight(
+        "a &lt;script&gt; b", [Highlight("q1", 1, "nowhere to be found", True)], None
+    )
     assert marked == (
         '<mark class="quote-mark near-miss" id="tq-q1">a &lt;script&gt; b</mark>'
         ' <span class="quote-tag">Key quote 1</span>'

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 MANIFEST = ".briefgen/manifest.json"
 PAGES = "pages"
 PDFS = "pdfs"
@@ -82,13 +82,13 @@ class SiteRecord:
 
 
 @dataclass(frozen=True)
-class Entry:
+class BriefingRecord:
     """What the output remembers of one briefing."""
 
     key: str
-    revision: str
+    content_id: str
     prepared: dt.date
-    version: Revision
+    revision: Revision
     evidence: tuple[str, ...] = ()
     warnings: int = 0
     made: Mapping[str, Made] = field(default_factory=dict)
@@ -96,7 +96,7 @@ class Entry:
 
     def meta(self, has_pdf: bool) -> BriefingMeta:
         """Describe the briefing as it was built, linking a PDF or not."""
-        return BriefingMeta(self.revision, self.prepared, has_pdf, self.version, self.transcript)
+        return BriefingMeta(self.content_id, self.prepared, has_pdf, self.revision, self.transcript)
 
     def current(self, group: str, key: str, out_dir: Path) -> bool:
         """Tell whether a group of this briefing's outputs is current for ``key``."""
@@ -108,7 +108,7 @@ class Entry:
 class Manifest:
     """Every briefing's entry and the site pages' record."""
 
-    briefings: dict[str, Entry] = field(default_factory=dict)
+    briefings: dict[str, BriefingRecord] = field(default_factory=dict)
     site: SiteRecord | None = None
 
     def dumps(self) -> bytes:
@@ -122,14 +122,14 @@ class Manifest:
         return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _entry_data(entry: Entry) -> dict[str, Any]:
+def _entry_data(entry: BriefingRecord) -> dict[str, Any]:
     """Return an entry as JSON-ready data."""
-    version = entry.version
+    version = entry.revision
     return {
         "key": entry.key,
-        "revision": entry.revision,
+        "content_id": entry.content_id,
         "prepared": entry.prepared.isoformat(),
-        "version": {
+        "revision": {
             "number": version.number,
             "updated": version.updated.isoformat() if version.updated else None,
             "since": version.since,
@@ -188,15 +188,15 @@ def _made(data: Mapping[str, Any]) -> Made:
     return Made(data["key"], tuple(files))
 
 
-def _entry(data: Mapping[str, Any]) -> Entry:
+def _entry(data: Mapping[str, Any]) -> BriefingRecord:
     """Read a briefing's entry; KeyError, TypeError or ValueError when malformed."""
-    version = data["version"]
+    version = data["revision"]
     updated = version["updated"]
-    return Entry(
+    return BriefingRecord(
         key=str(data["key"]),
-        revision=str(data["revision"]),
+        content_id=str(data["content_id"]),
         prepared=dt.date.fromisoformat(data["prepared"]),
-        version=Revision(
+        revision=Revision(
             int(version["number"]),
             dt.date.fromisoformat(updated) if updated else None,
             Changes([Change(**change) for change in version["changes"]]),
@@ -234,7 +234,7 @@ class Item:
 
     path: Path
     raw: bytes | None
-    entry: Entry | None
+    entry: BriefingRecord | None
     key: str = ""
     todo: frozenset[str] = frozenset()
     has_pdf: bool = False
@@ -259,7 +259,7 @@ def evidence_files(source: LoadedSource) -> list[str]:
     return [item.file for item in source.briefing.sources if item.file]
 
 
-def feed(digest: hashlib._Hash, label: str, data: bytes) -> None:
+def add_chunk(digest: hashlib._Hash, label: str, data: bytes) -> None:
     """Add a labelled, length-framed chunk to a digest (so chunks cannot run together)."""
     digest.update(f"{label}\0{len(data)}\0".encode())
     digest.update(data)
@@ -268,15 +268,15 @@ def feed(digest: hashlib._Hash, label: str, data: bytes) -> None:
 def content_digest(root: Path, raw: bytes, evidence: Sequence[str], shared: bytes) -> Any:
     """Hash a source's bytes and its evidence files' on top of what every briefing shares."""
     digest = hashlib.sha256(shared)
-    feed(digest, "source", raw)
+    add_chunk(digest, "source", raw)
     for file in evidence:
         target = inside(root, file)
         data = target.read_bytes() if target is not None and target.is_file() else b""
-        feed(digest, f"evidence:{file}", data)
+        add_chunk(digest, f"evidence:{file}", data)
     return digest
 
 
-def revision(source: LoadedSource, shared: bytes) -> str:
+def content_id(source: LoadedSource, shared: bytes) -> str:
     """Return a short hash of everything this briefing's output is made from."""
     digest = content_digest(source.root, source.raw, evidence_files(source), shared)
     return digest.hexdigest()[:12]
@@ -292,13 +292,13 @@ def input_key(
 ) -> str:
     """Key everything a briefing's outputs are made from.
 
-    That is what ``revision()`` hashes (source, evidence, templates, configuration, briefgen
+    That is what ``content_id()`` hashes (source, evidence, templates, configuration, briefgen
     version), plus the revision record the page shows, the pinned date and ``since``.
     """
     digest = content_digest(find_root(path), raw, evidence, ws.template_digest)
-    feed(digest, "record" if record is not None else "no record", record or b"")
-    feed(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
-    feed(digest, "since", (since or "").encode())
+    add_chunk(digest, "record" if record is not None else "no record", record or b"")
+    add_chunk(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
+    add_chunk(digest, "since", (since or "").encode())
     return str(digest.hexdigest())
 
 
@@ -309,15 +309,15 @@ def group_key(key: str, group: str, has_pdf: bool = True) -> str:
 
 
 def site_key(ws: Workspace, listed: Sequence[Item]) -> str:
-    """Key the site-wide pages: every listed briefing's revision and metadata, the templates."""
+    """Key the site-wide pages: every listed briefing's content id and metadata, the templates."""
     digest = hashlib.sha256(ws.template_digest)
-    feed(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
+    add_chunk(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
     for item in sorted(listed, key=lambda i: i.slug):
         meta = item.meta
         assert meta is not None
-        version = meta.version
-        fields = (item.slug, meta.revision, meta.prepared, meta.has_pdf, version.number)
-        feed(digest, "entry", repr((*fields, version.updated, version.since)).encode())
+        version = meta.revision
+        fields = (item.slug, meta.content_id, meta.prepared, meta.has_pdf, version.number)
+        add_chunk(digest, "entry", repr((*fields, version.updated, version.since)).encode())
     return digest.hexdigest()
 
 
@@ -375,14 +375,14 @@ def previous_item(path: Path, ws: Workspace, manifest: Manifest) -> Item | None:
     return Item(path, raw, entry, key, meta=entry.meta(has_pdf))
 
 
-def entries(items: Sequence[Item]) -> dict[str, Entry]:
+def entries(items: Sequence[Item]) -> dict[str, BriefingRecord]:
     """Return the manifest entries of the briefings this build loaded."""
     return {
-        item.slug: Entry(
+        item.slug: BriefingRecord(
             key=item.key,
-            revision=item.meta.revision,
+            content_id=item.meta.content_id,
             prepared=item.meta.prepared,
-            version=item.meta.version,
+            revision=item.meta.revision,
             evidence=tuple(evidence_files(item.source)),
             warnings=len(item.source.warnings),
             made={**(item.entry.made if item.entry else {}), **item.made},

@@ -25,16 +25,16 @@ from briefgen.build.manifest import (
     Made,
     Manifest,
     SiteRecord,
+    add_chunk,
+    content_id,
     decide,
     entries,
     evidence_files,
-    feed,
     group_key,
     input_key,
     plan,
     read_manifest,
     record_name,
-    revision,
 )
 from briefgen.build.pagefind import PagefindRuns
 from briefgen.build.progress import Reporter, Summary
@@ -386,12 +386,12 @@ def template_digest(root: Path, renderer: Renderer) -> bytes:
     """
     digest = hashlib.sha256()
     for path in renderer.template_files():
-        feed(digest, f"template:{_label(path, root)}", path.read_bytes())
+        add_chunk(digest, f"template:{_label(path, root)}", path.read_bytes())
     config = root / CONFIG_NAME
-    feed(digest, "config", config.read_bytes() if config.is_file() else b"")
-    feed(digest, "version", __version__.encode())
+    add_chunk(digest, "config", config.read_bytes() if config.is_file() else b"")
+    add_chunk(digest, "version", __version__.encode())
     for name in SHAPING:
-        feed(digest, f"version:{name}", _version(name).encode())
+        add_chunk(digest, f"version:{name}", _version(name).encode())
     return digest.digest()
 
 
@@ -414,14 +414,14 @@ def _label(path: Path, root: Path) -> str:
 def briefing_meta(
     source: LoadedSource,
     ws: Workspace,
-    version: Revision | None = None,
+    revision: Revision | None = None,
     has_pdf: bool | None = None,
 ) -> BriefingMeta:
     """Return the content hash, date and revision this build gives a briefing."""
-    digest = revision(source, ws.template_digest)
+    digest = content_id(source, ws.template_digest)
     linked = ws.pdf if has_pdf is None else has_pdf
     transcript = bool(source.briefing.transcript)
-    return BriefingMeta(digest, ws.when.date(), linked, version or Revision(), transcript)
+    return BriefingMeta(digest, ws.when.date(), linked, revision or Revision(), transcript)
 
 
 def revision_step(source: LoadedSource, ws: Workspace, since: str | None) -> Step:
@@ -510,7 +510,7 @@ def briefing_pdfs(
     slug = source.slug
     jobs = {f"{slug}/{slug}.pdf": pdf_job(source, meta, ws, timeout)}
     if source.briefing.transcript:
-        identifier = hashlib.sha256(f"{slug}:transcript:{meta.revision}".encode()).hexdigest()
+        identifier = hashlib.sha256(f"{slug}:transcript:{meta.content_id}".encode()).hexdigest()
         jobs[f"{slug}/{slug}-transcript.pdf"] = PdfJob(
             slug=f"{slug}-transcript",
             html=ws.renderer.transcript_print(source, meta),
@@ -526,7 +526,7 @@ def pdf_job(source: LoadedSource, meta: BriefingMeta, ws: Workspace, timeout: fl
     """Describe one briefing's PDF: print HTML, the source YAML attached, fixed dates and id."""
     html = ws.renderer.briefing_print(source, meta)
     attachment = (f"{source.slug}.yaml", source.raw, f"Curated source of {source.slug}")
-    identifier = hashlib.sha256(f"{source.slug}:{meta.revision}".encode()).hexdigest()[:32]
+    identifier = hashlib.sha256(f"{source.slug}:{meta.content_id}".encode()).hexdigest()[:32]
     return PdfJob(
         slug=source.slug,
         html=html,

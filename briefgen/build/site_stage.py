@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.build.cache import restore
-from briefgen.build.manifest import Item, Manifest, SiteRecord, previous_item, revision, site_key
+from briefgen.build.manifest import Item, Manifest, SiteRecord, content_id, previous_item, site_key
 from briefgen.build.progress import Reporter
 from briefgen.errors import Diagnostic, Severity, SourceError
 from briefgen.paths import SOURCES_DIR, display_path, source_files
@@ -120,7 +120,7 @@ def previous_meta(source: LoadedSource, ws: Workspace, page: Path) -> BriefingMe
     prepared = dt.datetime.fromtimestamp(page.stat().st_mtime, dt.UTC).date()
     has_pdf = (page.parent / f"{source.slug}.pdf").is_file()
     transcript = bool(source.briefing.transcript)
-    digest = revision(source, ws.template_digest)
+    digest = content_id(source, ws.template_digest)
     return BriefingMeta(digest, prepared, has_pdf=has_pdf, has_transcript=transcript)
 
 

@@ -20,7 +20,7 @@ from briefgen.diff.describe import (
     transcript_changes,
 )
 from briefgen.diff.stances import position_changes, quote_changes
-from briefgen.diff.wording import Names
+from briefgen.diff.wording import Labels
 from briefgen.errors import Severity, SourceError, UsageError
 from briefgen.paths import display_path, source_files
 from briefgen.source.history import blob_at, read_at_revision
@@ -54,7 +54,7 @@ _SECTIONS = (
 
 def diff_briefings(old: Briefing, new: Briefing) -> Changes:
     """Return every change in meaning from ``old`` to ``new``."""
-    names = Names(old, new)
+    names = Labels(old, new)
     return Changes([change for section in _SECTIONS for change in section(old, new, names)])
 
 

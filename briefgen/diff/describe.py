@@ -8,7 +8,7 @@ from typing import Any
 
 from briefgen.diff.changes import Change
 from briefgen.diff.match import each_pair, pair_up
-from briefgen.diff.wording import Names, now_was, plain, same, show, squash
+from briefgen.diff.wording import Labels, now_was, plain, same, show, squash
 from briefgen.source.model import Briefing, Side, Source, Speaker, Topic
 
 # --- event, takeaways, questions, transcript --------------------------------
@@ -26,7 +26,7 @@ _EVENT_FIELDS = {
 }
 
 
-def event_changes(old: Briefing, new: Briefing, names: Names) -> list[Change]:
+def event_changes(old: Briefing, new: Briefing, names: Labels) -> list[Change]:
     """Find changes in the bottom line and the event's details."""
     changes = []
     before, after = old.event.summary, new.event.summary
@@ -55,7 +55,7 @@ def _bullets(name: str, label: str, old: list[str], new: list[str]) -> list[Chan
     return [Change(f"{name}-changed", name, summary, was, now)]
 
 
-def list_changes(old: Briefing, new: Briefing, names: Names) -> list[Change]:
+def list_changes(old: Briefing, new: Briefing, names: Labels) -> list[Change]:
     """Find changes in the takeaways and the questions to ask."""
     takeaways = _bullets("takeaways", "Takeaways", old.takeaways, new.takeaways)
     return takeaways + _bullets("questions", "Questions to ask", old.questions, new.questions)
@@ -73,7 +73,7 @@ def _turn_counts(old: list[Any], new: list[Any]) -> dict[str, int]:
     return counts
 
 
-def transcript_changes(old: Briefing, new: Briefing, names: Names) -> list[Change]:
+def transcript_changes(old: Briefing, new: Briefing, names: Labels) -> list[Change]:
     """Summarise edits to the transcript (whose order does matter)."""
     before = [(t.speaker, squash(t.text), t.time) for t in old.transcript]
     after = [(t.speaker, squash(t.text), t.time) for t in new.transcript]
@@ -135,7 +135,7 @@ def _role(speaker: Speaker) -> str:
     return f"{squash(speaker.title)}, {squash(speaker.affiliation)}"
 
 
-def _speaker_details(old: Speaker, new: Speaker, names: Names) -> list[str]:
+def _speaker_details(old: Speaker, new: Speaker, names: Labels) -> list[str]:
     """Describe changes to a speaker other than title and affiliation."""
     clauses = [] if same(old.name, new.name) else [f'formerly listed as "{old.name}"']
     if old.side != new.side:
@@ -149,7 +149,7 @@ def _speaker_details(old: Speaker, new: Speaker, names: Names) -> list[str]:
     return clauses
 
 
-def _speaker_change(old: Speaker | None, new: Speaker | None, names: Names) -> list[Change]:
+def _speaker_change(old: Speaker | None, new: Speaker | None, names: Labels) -> list[Change]:
     """Describe a speaker added, removed, retitled or otherwise changed."""
     person = new or old
     assert person is not None
@@ -192,12 +192,12 @@ def _source_change(old: Source | None, new: Source | None) -> list[Change]:
     return [Change("source-changed", subject, summary)] if clauses else []
 
 
-def side_changes(old: Briefing, new: Briefing, names: Names) -> list[Change]:
+def side_changes(old: Briefing, new: Briefing, names: Labels) -> list[Change]:
     """Find sides added, removed, renamed and summarised anew."""
     return each_pair(pair_up(old.sides, new.sides, lambda s: s.id), _side_change)
 
 
-def people_changes(old: Briefing, new: Briefing, names: Names) -> list[Change]:
+def people_changes(old: Briefing, new: Briefing, names: Labels) -> list[Change]:
     """Find changes in speakers, topics and sources."""
     speakers = pair_up(old.speakers, new.speakers, lambda s: s.id)
     changes = each_pair(speakers, lambda o, n: _speaker_change(o, n, names))

@@ -7,7 +7,7 @@ from typing import Any
 
 from briefgen.diff.changes import Change
 from briefgen.diff.match import each_pair, match_quotes, pair_up
-from briefgen.diff.wording import Names, day, now_was, plain, quote_key, same, slug, squash
+from briefgen.diff.wording import Labels, day, now_was, plain, quote_key, same, slug, squash
 from briefgen.source.model import Briefing, PastStance, Position, Quote
 
 # --- positions --------------------------------------------------------------
@@ -36,7 +36,7 @@ def _stance_clause(old: Position, new: Position) -> str:
     return f"{now} ({was})"
 
 
-def _position_clauses(old: Position, new: Position, names: Names) -> list[str]:
+def _position_clauses(old: Position, new: Position, names: Labels) -> list[str]:
     """Describe how one side's position on one topic changed."""
     moved = not same(old.stance, new.stance)
     clauses = [_stance_clause(old, new)] if moved else []
@@ -53,7 +53,7 @@ def _position_clauses(old: Position, new: Position, names: Names) -> list[str]:
     return clauses
 
 
-def _position_change(old: Position | None, new: Position | None, names: Names) -> list[Change]:
+def _position_change(old: Position | None, new: Position | None, names: Labels) -> list[Change]:
     """Describe a position added, removed or changed."""
     position = new or old
     assert position is not None
@@ -77,7 +77,7 @@ def _position_change(old: Position | None, new: Position | None, names: Names) -
     return [Change("position-changed", summary=summary, old=before, new=after, **base)]
 
 
-def position_changes(old: Briefing, new: Briefing, names: Names) -> list[Change]:
+def position_changes(old: Briefing, new: Briefing, names: Labels) -> list[Change]:
     """Find positions added, removed and changed, keyed by (side, topic)."""
     pairs = pair_up(old.positions, new.positions, lambda p: (p.side, p.topic))
     return each_pair(pairs, lambda o, n: _position_change(o, n, names))
@@ -86,7 +86,7 @@ def position_changes(old: Briefing, new: Briefing, names: Names) -> list[Change]
 # --- quotes -----------------------------------------------------------------
 
 
-def _quote_details(old: Quote, new: Quote, names: Names) -> list[str]:
+def _quote_details(old: Quote, new: Quote, names: Labels) -> list[str]:
     """Describe changes to a quote's citation, topic and context."""
     clauses = []
     if old.source != new.source:
@@ -100,7 +100,7 @@ def _quote_details(old: Quote, new: Quote, names: Names) -> list[str]:
     return clauses
 
 
-def _quote_edit(old: Quote, new: Quote, base: dict[str, Any], names: Names) -> list[Change]:
+def _quote_edit(old: Quote, new: Quote, base: dict[str, Any], names: Labels) -> list[Change]:
     """Describe a matched quote whose text, speaker or citation changed."""
     reworded = quote_key(old.text) != quote_key(new.text)
     moved = old.speaker != new.speaker
@@ -119,7 +119,9 @@ def _quote_edit(old: Quote, new: Quote, base: dict[str, Any], names: Names) -> l
     return [Change("quote-reattributed", summary=summary, old=was, new=now, **base)]
 
 
-def _quote_change(old: Quote | None, new: Quote | None, subject: str, names: Names) -> list[Change]:
+def _quote_change(
+    old: Quote | None, new: Quote | None, subject: str, names: Labels
+) -> list[Change]:
     """Describe a quote added, removed, reworded or re-attributed."""
     quote = new or old
     assert quote is not None
@@ -144,7 +146,7 @@ def _unique(subject: str, used: set[str]) -> str:
     return candidate
 
 
-def quote_changes(old: Briefing, new: Briefing, names: Names) -> list[Change]:
+def quote_changes(old: Briefing, new: Briefing, names: Labels) -> list[Change]:
     """Find quotes added, removed, reworded and re-attributed."""
     changes: list[Change] = []
     used: set[str] = set()

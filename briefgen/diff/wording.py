@@ -77,7 +77,7 @@ def slug(text: str) -> str:
     return "-".join(words[:8]) or "untitled"
 
 
-class Names:
+class Labels:
     """Display names for ids, preferring the newer version's."""
 
     def __init__(self, old: Briefing, new: Briefing) -> None:

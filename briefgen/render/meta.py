@@ -31,8 +31,8 @@ class BriefingMeta:
     its transcript page (made when the source has a transcript).
     """
 
-    revision: str
+    content_id: str  # a short hash of everything the briefing's output is made from
     prepared: dt.date
     has_pdf: bool = True
-    version: Revision = field(default_factory=Revision)
+    revision: Revision = field(default_factory=Revision)
     has_transcript: bool = False

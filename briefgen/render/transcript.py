@@ -43,7 +43,7 @@ class QuoteCheck:
 
 
 @dataclass(frozen=True)
-class Mark:
+class Highlight:
     """A quote to highlight in one passage: its anchor, number and the words to find."""
 
     anchor: str
@@ -185,11 +185,11 @@ class _Fragment(HTMLParser):
 class _Placed:
     """A mark with the spans of the passage text it covers."""
 
-    mark: Mark
+    mark: Highlight
     spans: list[Range]
 
 
-def _place(marks: Sequence[Mark], text: str) -> list[_Placed]:
+def _place(marks: Sequence[Highlight], text: str) -> list[_Placed]:
     """Find each mark's words in the passage text; mark the whole passage where they are not."""
     return [_Placed(m, locate(m.words, text) or [(0, len(text))]) for m in marks]
 
@@ -214,7 +214,7 @@ def _piece(text: str, start: int, end: int, placed: Sequence[_Placed], opened: s
     return f'{extra}<mark class="quote-mark{near}"{ident}>{body}</mark>'
 
 
-def _back(mark: Mark, briefing: str | None) -> str:
+def _back(mark: Highlight, briefing: str | None) -> str:
     """Link a mark back to its quote in the briefing (in print: name the quote)."""
     label = f"Key quote {mark.number}"
     if briefing is None:
@@ -225,8 +225,8 @@ def _back(mark: Mark, briefing: str | None) -> str:
     )
 
 
-def highlight(html: str, marks: Sequence[Mark], briefing: str | None) -> Markup:
-    """Mark the quotes' words in a sanitised HTML fragment; ``briefing`` is the backlink target.
+def highlight(html: str, marks: Sequence[Highlight], briefing: str | None) -> Markup:
+    """Highlight the quotes' words in sanitised HTML; ``briefing`` is the backlink target.
 
     Each quote's link back to the briefing closes the paragraph it ends in, so that it does
     not break into the quoted words (and is never put inside an author's link).
@@ -294,10 +294,10 @@ def check_context(source: LoadedSource) -> dict[str, Any]:
     return {"checks": checks, "cjk": cjk}
 
 
-def _marks(source: LoadedSource, prefix: str, source_id: str | None) -> dict[str, list[Mark]]:
+def _marks(source: LoadedSource, prefix: str, source_id: str | None) -> dict[str, list[Highlight]]:
     """Return the quotes to mark in each passage (by anchor) of the transcript or one source."""
     b = source.briefing
-    marks: dict[str, list[Mark]] = {}
+    marks: dict[str, list[Highlight]] = {}
     for n, (anchor, quote, verdict) in enumerate(
         zip(b.quote_ids(), b.quotes, verdicts(source), strict=True), 1
     ):
@@ -307,7 +307,7 @@ def _marks(source: LoadedSource, prefix: str, source_id: str | None) -> dict[str
             continue
         near = verdict.status is Status.NEAR_MISS
         words = verdict.closest if near and verdict.closest else quote.text
-        marks.setdefault(verdict.anchor or "", []).append(Mark(anchor, n, words, near))
+        marks.setdefault(verdict.anchor or "", []).append(Highlight(anchor, n, words, near))
     return marks
 
 
@@ -320,8 +320,8 @@ def duration(time: str) -> str:
     return f"PT{hours}H{minutes}M{seconds}S".replace("PT0H", "PT")
 
 
-def _passage_html(html: str, marks: Sequence[Mark], briefing: str | None) -> Markup:
-    """Mark quotes in a passage, and tag its CJK script; plain passages pass unchanged."""
+def _passage_html(html: str, marks: Sequence[Highlight], briefing: str | None) -> Markup:
+    """Highlight quotes in a passage, and tag its CJK script; plain passages pass unchanged."""
     if not marks and not CJK_RUN.search(html):
         return Markup(html)
     return highlight(html, marks, briefing)

@@ -17,7 +17,7 @@ from briefgen.render import markdown
 from briefgen.site.urls import person_page, side_page, topic_page
 from briefgen.site.views import (
     Appearance,
-    Entry,
+    Built,
     EventView,
     Person,
     PersonPart,
@@ -35,7 +35,7 @@ from briefgen.source.model import Briefing, Speaker
 Part = TypeVar("Part")
 
 
-def gather(entries: Iterable[Entry], pages: Collection[str] | None = None) -> Site:
+def gather(entries: Iterable[Built], pages: Collection[str] | None = None) -> Site:
     """Gather briefings into the site's people, topics and sides (see gather_views)."""
     return gather_views(
         [EventView(source.slug, source.briefing, meta) for source, meta in entries], pages

@@ -57,10 +57,10 @@ class EventRecord:
 def stamp(meta: BriefingMeta) -> str:
     """Return what an event's record depends on beyond its slug.
 
-    Its revision (a hash of its source, evidence, templates, configuration and versions)
+    Its content id (a hash of its source, evidence, templates, configuration and versions)
     and which of its outputs the site links.
     """
-    return f"{meta.revision}:{meta.has_pdf}:{meta.has_transcript}"
+    return f"{meta.content_id}:{meta.has_pdf}:{meta.has_transcript}"
 
 
 class PageKeys:

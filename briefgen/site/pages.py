@@ -35,7 +35,7 @@ from briefgen.site.keys import (
 )
 from briefgen.site.urls import SITE_FOLDERS, person_page, side_page, topic_page
 from briefgen.site.views import (
-    Entry,
+    Built,
     EventView,
     Names,
     Person,
@@ -155,7 +155,7 @@ class Views:
             self.made[slug] = EventView(slug, e.source().briefing, e.meta)
         return self.made[slug]
 
-    def entries(self) -> list[Entry]:
+    def entries(self) -> list[Built]:
         """Return every listed briefing's source and meta (all are loaded)."""
         return [(e.source(), e.meta) for e in self.listed.values()]
 
@@ -206,7 +206,7 @@ def listing_maker(renderer: Renderer, site: Site, views: Views, path: str) -> Ca
     return lambda: renderer.render(INDEXES[folder], context, for_print=False).encode("utf-8")
 
 
-def site_files(renderer: Renderer, entries: Sequence[Entry]) -> dict[str, bytes]:
+def site_files(renderer: Renderer, entries: Sequence[Built]) -> dict[str, bytes]:
     """Render every site-wide file: home, people, topics, sides, the search script, the feed."""
     listed = [Listed(s.slug, s.display, m, lambda s=s: s) for s, m in entries]  # type: ignore[misc]
     plan = site_plan(renderer, listed, b"")

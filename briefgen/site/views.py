@@ -19,7 +19,7 @@ from briefgen.render.views import SideView, citation_numbers, quote_views, side_
 from briefgen.source.model import Briefing, Event, Side, Speaker, Topic
 from briefgen.verify.check import LoadedSource
 
-Entry = tuple[LoadedSource, BriefingMeta]
+Built = tuple[LoadedSource, BriefingMeta]
 
 
 @dataclass(frozen=True)
