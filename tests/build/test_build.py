@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from _workspace import VALID, replace, write
+from _workspace import REPO, VALID, append, replace, sample_workspace, write
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -21,28 +20,10 @@ from briefgen.errors import RenderError, SourceError, TemplateError, UsageError
 from briefgen.source.config import load_config
 from briefgen.writer import TEMP_PREFIX
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLE = "korea-japan-trade-2019"
 EPOCH = 1565170200  # 2019-08-07 09:30 UTC
 MARKING = "INTERNAL — NOT FOR DISTRIBUTION"
 CONFIG = f"organisation: Example Institute\nmarking: {MARKING}\n"
-
-
-def sample_workspace(root: Path) -> Path:
-    """Copy the repository's sample source, its article and a briefgen.yaml into ``root``."""
-    (root / "sources").mkdir(parents=True)
-    for suffix in (".yaml", ".article.txt"):
-        shutil.copy(REPO / "sources" / f"{SAMPLE}{suffix}", root / "sources")
-    config = REPO / "briefgen.yaml"
-    (root / "briefgen.yaml").write_text(config.read_text() if config.is_file() else CONFIG)
-    if load_config(root).marking is None:
-        append(root / "briefgen.yaml", f"\nmarking: {MARKING}\n")
-    return root
-
-
-def append(path: Path, text: str) -> None:
-    """Add text to the end of a file."""
-    path.write_text(path.read_text() + text)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

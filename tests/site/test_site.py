@@ -5,17 +5,16 @@ from __future__ import annotations
 import functools
 import http.server
 import re
-import shutil
 import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_render import EVIL, Node, _assert_clean, _hostile_source, parse
+from _pages import EVIL, Node, Page, assert_clean, hostile_source, items, parse, words
+from _workspace import CONFIG, LATER, SAMPLE, two_event_workspace
 
 from briefgen.build import pagefind as search_runs
 from briefgen.build import search
@@ -28,132 +27,8 @@ from briefgen.site.pages import site_files
 from briefgen.source.config import Config
 from briefgen.verify.check import LoadedSource
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = "korea-japan-trade-2019"
-LATER = "alliance-talks-2020"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-CONFIG = "organisation: Example Policy Institute\nmarking: UNCLASSIFIED\n"
-
-# A later event that shares ids with the sample: the same person (renamed and retitled),
-# the same sides (one renamed) and topics (one retitled), a position with history, and a
-# transcript that the quote is verified against.
-LATER_SOURCE = """\
-event:
-  title: "Panel on the US–Japan–Korea alliance"
-  date: 2020-02-12
-  host: "Example Institute"
-  location: "Washington, D.C."
-  format: "panel"
-  summary: "Washington still asks both allies for restraint. Seoul ties GSOMIA to the export rules."
-sides:
-  - id: united-states
-    name: "United States government"
-    summary: "Keeps asking both allies for calm."
-  - id: south-korea
-    name: "South Korea"
-    summary: "Links the pact to Japan's export rules."
-speakers:
-  - id: knapper
-    name: "Marc J. Knapper"
-    title: "Acting Deputy Assistant Secretary of State"
-    affiliation: "U.S. Department of State"
-    side: united-states
-    present: true
-  - id: moon
-    name: "Moon Jae-in"
-    title: "President of South Korea"
-    affiliation: "Government of the Republic of Korea"
-    side: south-korea
-    present: false
-topics:
-  - id: bilateral-trust
-    title: "Bilateral trust"
-  - id: trilateral-security
-    title: "Trilateral security cooperation"
-positions:
-  - side: united-states
-    topic: bilateral-trust
-    speaker: knapper
-    as_of: 2020-02-12
-    stance: "Both allies should keep talking; the US sees progress since the summer."
-    history:
-      - stance: "Both governments should reflect on the decisions that damaged trust."
-        as_of: 2019-08-07
-        speaker: knapper
-  - side: south-korea
-    topic: trilateral-security
-    stance: "Seoul suspended its notice to end GSOMIA, conditionally."
-    as_of: 2019-11-22
-quotes:
-  - id: keep-talking
-    speaker: knapper
-    text: "We encourage both capitals to keep talking"
-    topic: bilateral-trust
-    source: panel-transcript
-sources:
-  - id: panel-transcript
-    kind: transcript
-    title: "Panel transcript"
-    publisher: "Example Institute"
-    date: 2020-02-13
-transcript:
-  - speaker: knapper
-    text: "We encourage both capitals to keep talking, and we see real progress since the summer."
-    time: "00:01:10"
-"""
-
-
-def two_event_workspace(root: Path, config: str = CONFIG) -> Path:
-    """Write the sample (with its article) and the later event into ``root``; return it."""
-    (root / "sources").mkdir(parents=True)
-    for suffix in (".yaml", ".article.txt"):
-        shutil.copy(REPO / "sources" / f"{SAMPLE}{suffix}", root / "sources")
-    (root / "sources" / f"{LATER}.yaml").write_text(LATER_SOURCE, encoding="utf-8")
-    (root / "briefgen.yaml").write_text(config, encoding="utf-8")
-    return root
-
-
-class Page(HTMLParser):
-    """A parsed page: its text by element class, its links, and its ids."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.links: list[tuple[str, str]] = []  # (tag, url)
-        self.ids: set[str] = set()
-        self.head_links: list[dict[str, str]] = []
-        self.text = ""
-        self._in_head = False
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        self._in_head = self._in_head or tag == "head"
-        if "id" in values:
-            self.ids.add(values["id"])
-        for name in ("href", "src"):
-            if name in values:
-                self.links.append((tag, values[name]))
-        if tag == "link" and self._in_head:
-            self.head_links.append(values)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "head":
-            self._in_head = False
-
-    def handle_data(self, data: str) -> None:
-        self.text += data
-
-
-def items(html: str, css_class: str) -> list[str]:
-    """Return the HTML of each <li> with this class, in order (site lists do not nest li)."""
-    pattern = rf'<li class="[^"]*\b{re.escape(css_class)}\b[^"]*">(.*?)</li>'
-    return re.findall(pattern, html, re.DOTALL)
-
-
-def words(html: str) -> str:
-    """Return the text of an HTML fragment with whitespace squashed."""
-    return " ".join(Page(html).text.split())
 
 
 @pytest.fixture(scope="module")
@@ -480,7 +355,7 @@ def test_a_source_named_like_a_site_folder_is_refused(tmp_path: Path) -> None:
 def test_hostile_text_never_survives_on_site_pages(
     workspace: Callable[..., LoadedSource], meta: BriefingMeta
 ) -> None:
-    source = workspace(_hostile_source())
+    source = workspace(hostile_source())
     renderer = Renderer(source.root, Config(organisation="Org"))
     files = site_files(renderer, [(source, meta)])
     own_script = '<script src="assets/search.js" defer></script>'
@@ -488,7 +363,7 @@ def test_hostile_text_never_survives_on_site_pages(
     assert len(pages) >= 8 and pages["index.html"].count(own_script) == 1
     for name, html in pages.items():
         html = html.replace(own_script, "") if name == "index.html" else html
-        _assert_clean(parse(html), html)
+        assert_clean(parse(html), html)
     person = parse(pages["speakers/knapper.html"])
     assert "<script>alert(1)</script>" in person.find_all("h1")[0].text()
     feed = ET.fromstring(files["feed.xml"])  # the payloads are text in well-formed XML

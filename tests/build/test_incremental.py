@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workspace import VALID, replace, write
+from _workspace import REPO, VALID, replace, write
 from click.testing import CliRunner
 
 import briefgen.build.pipeline as build_module
@@ -26,7 +26,6 @@ from briefgen.build.progress import Reporter, RichReporter, Summary, reporter_fo
 from briefgen.cli import main
 from briefgen.errors import RenderError, SourceError, TemplateError
 
-REPO = Path(__file__).resolve().parent.parent
 OTHER = replace('title: "Seminar on trade"', 'title: "Hearing on tariffs"').replace(
     "Both sides want calm.", "Both sides want time."
 )

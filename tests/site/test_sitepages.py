@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_site import LATER, SAMPLE, two_event_workspace
+from _workspace import LATER, SAMPLE, two_event_workspace
 
 import briefgen.build.site_stage as build_site
 from briefgen.build.pipeline import build

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workspace import line_of, replace
+from _workspace import REPO, line_of, replace
 from click.testing import CliRunner
 
 from briefgen.cli import main
@@ -29,7 +29,6 @@ from briefgen.preview.http import STATE_PATH, content_type, inject, resolve
 from briefgen.preview.server import Outcome, Preview, describe
 from briefgen.verify.check import check_paths
 
-REPO = Path(__file__).resolve().parent.parent
 SLUG = "korea-japan-trade-2019"
 LEAD = "The State Department's Deputy Assistant Secretary for East Asia"
 DESKTOP = {"width": 1280, "height": 900}

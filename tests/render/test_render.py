@@ -6,12 +6,11 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from pathlib import Path
 from types import ModuleType
 
 import pytest
+from _pages import EVIL, PAYLOADS, Node, assert_clean, hostile_source, parse
+from _workspace import REPO, SMALL
 
 from briefgen.errors import TemplateError
 from briefgen.paths import builtin_templates
@@ -23,122 +22,10 @@ from briefgen.render.views import citation_numbers
 from briefgen.source.config import Config
 from briefgen.verify.check import LoadedSource
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-
-SMALL = """\
-event:
-  title: "Seminar on trade"
-  date: 2019-08-07
-  host: "Example Institute"
-  location: "Washington, D.C."
-  summary: "Both sides want calm."
-sides:
-  - id: us
-    name: "United States"
-    summary: "Calm words."
-  - id: analysts
-    name: "Analysts"
-    summary: "Leadership is lacking."
-speakers:
-  - id: knapper
-    name: "Marc Knapper"
-    title: "Deputy Assistant Secretary"
-    affiliation: "Department of State"
-    side: us
-    present: true
-topics:
-  - id: trust
-    title: "Bilateral trust"
-positions:
-  - side: us
-    topic: trust
-    stance: "Both should reflect."
-    speaker: knapper
-quotes:
-  - speaker: knapper
-    text: "We believe that some soul-searching is in order"
-    source: article
-sources:
-  - id: article
-    kind: article
-    title: "Soul-searching needed"
-    publisher: "The Korea Herald"
-"""
+GOLDEN = REPO / "tests" / "golden"
 
 
 # --- a small DOM from the standard library's parser -------------------------------------------
-
-
-@dataclass
-class Node:
-    """An element of parsed HTML."""
-
-    tag: str
-    attrs: dict[str, str | None]
-    children: list[Node | str] = field(default_factory=list)
-
-    def text(self) -> str:
-        """Return the element's text, whitespace collapsed."""
-        parts = [c if isinstance(c, str) else c.text() for c in self.children]
-        return re.sub(r"\s+", " ", "".join(parts)).strip()
-
-    def iter(self) -> list[Node]:
-        """Return this element and every element inside it, in document order."""
-        found = [self]
-        for child in self.children:
-            if isinstance(child, Node):
-                found += child.iter()
-        return found
-
-    def find_all(self, tag: str | None = None, **attrs: str) -> list[Node]:
-        """Return the elements with this tag (any if None) whose attributes contain ``attrs``."""
-        return [
-            n
-            for n in self.iter()
-            if (tag is None or n.tag == tag)
-            and all(_has(n.attrs.get(k.rstrip("_")), v) for k, v in attrs.items())
-        ]
-
-    def by_id(self, ident: str) -> Node:
-        """Return the one element with this id."""
-        (node,) = [n for n in self.iter() if n.attrs.get("id") == ident]
-        return node
-
-
-def _has(value: str | None, wanted: str) -> bool:
-    """Match an attribute value, treating class as a set of words."""
-    return value is not None and (value == wanted or wanted in value.split())
-
-
-class _Builder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, dict(attrs))
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse(html: str) -> Node:
-    """Parse HTML into Nodes."""
-    builder = _Builder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
 
 
 # --- sections, anchors, attribution ------------------------------------------------------------
@@ -615,93 +502,11 @@ def test_author_text_is_never_a_template(
 
 # --- safety ------------------------------------------------------------------------------------
 
-PAYLOADS = [
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "[x](javascript:alert(1))",
-    "<iframe src=https://evil.example/></iframe>",
-    "<style>body{display:none}</style>",
-    '<a href="data:text/html,<script>alert(1)</script>">d</a>',
-    "<link rel=stylesheet href=http://evil.example/x.css>",
-    '<a href="https://ok.example/" onclick="alert(1)" style="color:red" rel="attachment">k</a>',
-    "<svg onload=alert(1)><object data=x></object>",
-]
-EVIL = " ".join(PAYLOADS)
-
-
-PLAIN_FIELDS = [
-    "Seminar on trade",
-    "Example Institute",
-    "Washington, D.C.",
-    "United States",
-    "Marc Knapper",
-    "Deputy Assistant Secretary",
-    "Department of State",
-    "Bilateral trust",
-    "Soul-searching needed",
-    "The Korea Herald",
-    "We believe that some soul-searching is in order",
-]
-MARKDOWN_TEXTS = [
-    "Both sides want calm.",
-    "Calm words.",
-    "Leadership is lacking.",
-    "Both should reflect.",
-]
-# (after this line, add these fields): optional fields filled with the payloads
-OPTIONAL_FIELDS = [
-    ('  host: "', ["background", "subtitle", "format"], "  "),
-    ("    present: true\n", ["bio", "native_name"], "    "),
-    ('    title: "Bilateral trust', ["description"], "    "),
-    ("    source: article\n", ["context", "locator"], "    "),
-]
-
-
-def _hostile_source() -> str:
-    """Put the payloads into every Markdown field and every plain text field."""
-    quoted = EVIL.replace("\\", "\\\\").replace('"', '\\"')
-    text = SMALL
-    for value in PLAIN_FIELDS + MARKDOWN_TEXTS:
-        text = text.replace(f'"{value}"', f'"{value} {quoted}"')
-    for anchor, names, indent in OPTIONAL_FIELDS:
-        fields = "".join(f'{indent}{name}: "{quoted}"\n' for name in names)
-        text = text.replace(anchor, fields + anchor, 1)
-    text += f'takeaways:\n  - "{quoted}"\nquestions:\n  - "{quoted}"\n'
-    return text + f'transcript:\n  - speaker: knapper\n    text: "{quoted}"\n'
-
-
-OWN_SCRIPT = '<script src="assets/search.js" defer></script>'  # the home page's search box
-
-
-def _assert_clean(doc: Node, html: str) -> None:
-    own = {"src": "assets/search.js", "defer": None}
-    allowed_scripts = [n for n in doc.find_all("script") if n.attrs == own][:1]
-    assert doc.find_all("script") == allowed_scripts
-    for tag in ("iframe", "object", "embed", "svg"):
-        assert not doc.find_all(tag), tag
-    assert len(doc.find_all("style")) in (0, 2)  # only the print HTML's own two
-    assert [n for n in doc.find_all("link") if "evil" in (n.attrs.get("href") or "")] == []
-    for img in doc.find_all("img"):
-        assert (img.attrs.get("src") or "").startswith(("data:", "../assets/", "assets/"))
-    for node in doc.iter():
-        for name, value in node.attrs.items():
-            assert not name.startswith("on"), (node.tag, name)
-            if name == "style":
-                raise AssertionError(f"style attribute on {node.tag}")
-            if name in ("href", "src", "action", "formaction", "data"):
-                lowered = (value or "").strip().lower()
-                assert not lowered.startswith(("javascript:", "data:text", "vbscript:")), value
-            if name == "rel":
-                assert "attachment" not in (value or "")
-    for style in doc.find_all("style"):
-        assert "display:none" not in style.text() and "evil" not in style.text()
-    assert "<script" not in html.replace(OWN_SCRIPT, "", 1).lower().replace("&lt;script", "")
-
 
 def test_hostile_text_never_survives(
     workspace: Callable[..., LoadedSource], meta: BriefingMeta
 ) -> None:
-    source = workspace(_hostile_source())
+    source = workspace(hostile_source())
     b = source.briefing
     filled = [
         b.event.title, b.event.subtitle, b.event.format, b.event.host, b.event.location,
@@ -720,7 +525,7 @@ def test_hostile_text_never_survives(
         renderer.index_page([(source, meta)]),
     ]
     for html in rendered:
-        _assert_clean(parse(html), html)
+        assert_clean(parse(html), html)
     page = parse(rendered[0])
     # Plain text fields show the payload as text, escaped, not as markup.
     assert "<script>alert(1)</script>" in page.find_all("h1")[0].text()
@@ -734,7 +539,7 @@ def test_hostile_text_never_survives(
 def test_markdown_sanitiser_on_each_payload(payload: str) -> None:
     html = str(markdown_to_html(f"Text {payload} more"))
     doc = parse(html)
-    _assert_clean(doc, html)
+    assert_clean(doc, html)
     assert "alert(1)" not in "".join(str(v) for n in doc.iter() for v in n.attrs.values())
     assert "Text" in doc.text() and "more" in doc.text()
 

@@ -5,16 +5,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from _workspace import VALID
+from _workspace import REPO, VALID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.errors import Severity
 from briefgen.verify.check import check_paths
 
-SAMPLE = (
-    Path(__file__).resolve().parent.parent / "sources" / "korea-japan-trade-2019.yaml"
-).read_text(encoding="utf-8")
+SAMPLE = (REPO / "sources" / "korea-japan-trade-2019.yaml").read_text(encoding="utf-8")
 YAMLISH = st.sampled_from(
     [*":-[]{}&*!|>'\"#%@`,?\t\n ", "no", "1.10", "010", "~", "---", "...", "<<", "&a", "*a"]
 )

@@ -12,17 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import test_html_quality as quality
 import yaml
+from _browser import OVERFLOW_SCRIPT, WCAG_TAGS, WIDTHS
+from _workspace import REPO, sample_workspace
 from pypdf import PdfReader
-from test_build import sample_workspace
 
 from briefgen.build.pipeline import BuildResult, build
 from briefgen.importers import import_transcript
 from briefgen.render.markdown import plain_text
 from briefgen.render.transcript import Highlight, duration, highlight, locate
 
-REPO = Path(__file__).resolve().parent.parent
 TRANSCRIPTS = REPO / "tests" / "fixtures" / "transcripts"
 CJK_WORKSPACE = REPO / "tests" / "fixtures" / "transcript-workspace"
 CJK = "seoul-tokyo-roundtable-2024"
@@ -31,9 +30,6 @@ HERALD = "korea-herald-2019-08-08"
 FORMATS = {"vtt": "seminar.vtt", "srt": "seminar.srt", "text": "heritage_allcaps.txt"}
 KOREAN = "대화를 계속해야 합니다"
 JAPANESE = "輸出管理は報復措置ではありません"
-WIDTHS = quality.WIDTHS
-axe = quality.axe  # the fixtures of the page-quality tests, shared
-page_at = quality.page_at
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
@@ -447,7 +443,7 @@ def test_no_axe_violations_and_nothing_overflows(
     quality_pages: dict[str, Path], page_at: Callable[..., Any], axe: Any, name: str, width: int
 ) -> None:
     page = page_at(quality_pages[name], width)
-    result = axe.run(page, options={"runOnly": {"type": "tag", "values": quality.WCAG_TAGS}})
+    result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert result.violations_count == 0, result.generate_report()
-    found = page.evaluate(quality.OVERFLOW_SCRIPT)
+    found = page.evaluate(OVERFLOW_SCRIPT)
     assert found["scrollWidth"] <= found["width"], found

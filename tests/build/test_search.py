@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_site import LATER, two_event_workspace
+from _workspace import LATER, two_event_workspace
 
 import briefgen.build.pipeline as build_module
 from briefgen.build import pagefind as search_runs

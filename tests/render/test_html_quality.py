@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _browser import OVERFLOW_SCRIPT, SCROLL_REGION_SCRIPT, WCAG_TAGS, WIDTHS
 
-WIDTHS = {"desktop": 1280, "phone": 390}
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = [
     "sample/index.html",
     "sample/korea-japan-trade-2019/index.html",
     "fixture/index.html",
     "fixture/pacific-fisheries-2024/index.html",
 ]
-
-OVERFLOW_SCRIPT = """() => {
-  const width = document.documentElement.clientWidth;
-  const outside = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    if (el.closest('.table-scroll') || el.closest('.visually-hidden')) continue;
-    const box = el.getBoundingClientRect();
-    if (box.width && box.right > width + 1) outside.push(el.tagName + '.' + el.className);
-  }
-  return {width, scrollWidth: document.documentElement.scrollWidth, outside};
-}"""
-
-SCROLL_REGION_SCRIPT = """() => {
-  const region = document.querySelector('.table-scroll');
-  const box = region.getBoundingClientRect();
-  return {right: box.right, width: document.documentElement.clientWidth,
-          scrolls: region.scrollWidth > region.clientWidth};
-}"""
 
 
 def test_pages_pass_the_nu_html_checker(site: Path, nu_checker: list[str]) -> None:
@@ -45,29 +25,6 @@ def test_pages_pass_the_nu_html_checker(site: Path, nu_checker: list[str]) -> No
     report = result.stdout + result.stderr
     assert result.returncode == 0, report
     assert "error" not in report.lower(), report
-
-
-@pytest.fixture(scope="module")
-def axe() -> Any:
-    """The axe-core runner for Playwright."""
-    module = pytest.importorskip("axe_playwright_python.sync_playwright")
-    return module.Axe()
-
-
-@pytest.fixture
-def page_at(browser: Any) -> Iterator[Any]:
-    """Open a rendered page at a viewport width; close it afterwards."""
-    opened: list[Any] = []
-
-    def open_page(path: Path, width: int) -> Any:
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        opened.append(page)
-        page.goto(path.as_uri())
-        return page
-
-    yield open_page
-    for page in opened:
-        page.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _workspace import VALID, write
-from test_html_quality import OVERFLOW_SCRIPT, WCAG_TAGS, WIDTHS
-from test_site import LATER, SAMPLE, two_event_workspace
+from _browser import OVERFLOW_SCRIPT, WCAG_TAGS, WIDTHS
+from _workspace import LATER, SAMPLE, VALID, two_event_workspace, write
 
 from briefgen.build.pipeline import build
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from _workspace import REPO
 
 from briefgen.errors import ConfigError
 from briefgen.source.config import Config, load_config
@@ -70,7 +71,7 @@ def test_a_full_valid_file(tmp_path: Path) -> None:
 
 
 def test_the_repository_example_configuration_is_valid() -> None:
-    root = Path(__file__).resolve().parent.parent
+    root = REPO
     assert load_config(root).paper in ("letter", "a4")
 
 
