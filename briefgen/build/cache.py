@@ -20,7 +20,7 @@ import pydantic
 from briefgen.errors import Diagnostic, Severity
 from briefgen.paths import display_path, find_root
 from briefgen.render import markdown
-from briefgen.site.views import site_texts
+from briefgen.site.gather import site_texts
 from briefgen.source.loader import Document
 from briefgen.source.model import Briefing
 from briefgen.verify.check import LoadedSource

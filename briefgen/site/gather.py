@@ -191,3 +191,13 @@ def gather_sides(events: Sequence[EventView], wanted: Callable[[str], bool]) -> 
     found = grouped(events, _side_ids, lambda e: e.side_parts, side_page, wanted)
     pages = [SidePage(side_id, appearances) for side_id, appearances in found.items()]
     return sorted(pages, key=lambda p: (p.name.casefold(), p.id))
+
+
+def site_texts(b: Briefing) -> list[str]:
+    """Return the Markdown texts of a briefing that the site's pages show, each once."""
+    texts = [b.event.summary, *(s.summary for s in b.sides)]
+    texts += [s.bio for s in b.speakers if s.bio]
+    texts += [t.description for t in b.topics if t.description]
+    for p in b.positions:
+        texts += [p.stance, *(h.stance for h in p.history)]
+    return list(dict.fromkeys(texts))

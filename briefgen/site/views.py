@@ -326,16 +326,6 @@ def newest_events(events: Iterable[EventView]) -> list[EventView]:
     return sorted(events, key=lambda e: (e.date, e.slug), reverse=True)
 
 
-def site_texts(b: Briefing) -> list[str]:
-    """Return the Markdown texts of a briefing that the site's pages show, each once."""
-    texts = [b.event.summary, *(s.summary for s in b.sides)]
-    texts += [s.bio for s in b.speakers if s.bio]
-    texts += [t.description for t in b.topics if t.description]
-    for p in b.positions:
-        texts += [p.stance, *(h.stance for h in p.history)]
-    return list(dict.fromkeys(texts))
-
-
 # --- what one event contributes -----------------------------------------------------------------
 
 

@@ -11,14 +11,14 @@ import pytest
 from _workspace import LATER, SAMPLE, two_event_workspace
 
 import briefgen.build.site_stage as build_site
-from briefgen.build.pipeline import build
+from briefgen.build import build
 from briefgen.render import markdown
 from briefgen.render.environment import Renderer
 from briefgen.render.meta import BriefingMeta, Revision
-from briefgen.site.gather import gather
+from briefgen.site.gather import gather, site_texts
 from briefgen.site.keys import EventRecord, PageKeys, names_of
 from briefgen.site.pages import Listed, Views, listing_maker, page_maker, site_plan, views_by_page
-from briefgen.site.views import Built, EventView, Site, site_texts
+from briefgen.site.views import Built, EventView, Site
 from briefgen.source.config import load_config
 from briefgen.source.model import Topic
 from briefgen.verify.check import LoadedSource, load_sources
