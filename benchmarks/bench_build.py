@@ -264,7 +264,7 @@ def write_workspace(
 DRIVER = """
 import json, resource, sys, time
 from pathlib import Path
-from briefgen.build.pipeline import build
+from briefgen.build import build
 from briefgen.build.progress import Reporter
 
 class Timing(Reporter):
@@ -377,12 +377,13 @@ for job in json.loads(sys.argv[1]):
 
 def final_html(root: Path, slug: str, folder: Path) -> list[dict[str, Any]]:
     """Write the print HTML briefgen hands WeasyPrint for one event; describe the bare jobs."""
-    from briefgen.build.pipeline import briefing_meta, briefing_pdfs, workspace
-    from briefgen.source.config import load_config
+    from briefgen.build.context import Options, open_workspace
+    from briefgen.build.plan import briefing_meta
+    from briefgen.build.stages import briefing_pdfs
     from briefgen.verify.check import load_sources
 
     source = load_sources([root / "sources" / f"{slug}.yaml"])[0]
-    ws = workspace(root, load_config(root), folder / "unused", True)
+    ws = open_workspace(root, [source.path], folder / "unused", Options(pdf=True))
     jobs = []
     for relative, job in briefing_pdfs(ws, source, briefing_meta(source, ws), 120).items():
         name = Path(relative).stem
@@ -461,14 +462,16 @@ def _fresh_build(root: Path) -> float:
 POOL = """
 import json, sys, time
 from pathlib import Path
-from briefgen.build.pipeline import briefing_meta, briefing_pdfs, workspace
+from briefgen.build.context import Options, open_workspace
+from briefgen.build.plan import briefing_meta
+from briefgen.build.stages import briefing_pdfs
 from briefgen.verify.check import load_sources
-from briefgen.source.config import load_config
 from briefgen.pdf.pool import PdfOutput, render_pdfs
 
 root = Path.cwd()
-ws = workspace(root, load_config(root), root / "unused", True)
-sources = load_sources(sorted((root / "sources").glob("*.yaml")))
+files = sorted((root / "sources").glob("*.yaml"))
+ws = open_workspace(root, files, root / "unused", Options(pdf=True))
+sources = load_sources(files)
 jobs = [j for s in sources for j in briefing_pdfs(ws, s, briefing_meta(s, ws), 120).values()]
 started = time.monotonic()
 outputs = render_pdfs(jobs, int(sys.argv[1]))

@@ -71,7 +71,11 @@ class TemplateError(BriefgenError):
 
 
 class RenderError(BriefgenError):
-    """A briefing could not be rendered (HTML or PDF)."""
+    """A briefing could not be rendered (HTML or PDF); ``failed`` names the briefings, if known."""
+
+    def __init__(self, message: str = "", failed: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.failed = list(failed)
 
 
 class WriteError(BriefgenError):

@@ -8,7 +8,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from pathlib import Path, PurePosixPath
@@ -71,6 +71,11 @@ class OutputWriter:
         if not folder.is_relative_to(self.out_dir):
             raise WriteError(f"refusing to write '{relative}': it leads outside {self.out_dir}")
         self._staged[parts] = bytes(data)
+
+    def stage_all(self, files: Mapping[str, bytes]) -> None:
+        """Queue every file of ``files`` (by relative path), as ``stage`` does."""
+        for relative, data in files.items():
+            self.stage(relative, data)
 
     def commit(self) -> list[Path]:
         """Write every staged file atomically; return their paths. Temp files never remain."""

@@ -8,7 +8,7 @@ keeps what loading it found. Both are staged through the build's writer, so they
 committed with the outputs they describe. A missing, corrupt or other-format manifest
 reads as empty: everything is rebuilt.
 
-The keys are computed here too, and ``plan`` decides from them, before any source is
+The keys are computed in keys.py, and plan.py decides from them, before any source is
 loaded, which groups of a briefing's outputs are out of date.
 """
 
@@ -16,34 +16,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from briefgen import __version__
-from briefgen.build.cache import cached_warnings, text_map
-from briefgen.build.revisions import STATE_DIR
+from briefgen.build.cache import text_map
 from briefgen.diff.changes import Change, Changes
-from briefgen.errors import Diagnostic
-from briefgen.paths import find_root, inside
 from briefgen.render.meta import BriefingMeta, Revision
 from briefgen.site.keys import EventRecord
-from briefgen.verify.check import LoadedSource
-from briefgen.writer import read_or_none
-
-if TYPE_CHECKING:
-    from briefgen.build.pipeline import Workspace
 
 logger = logging.getLogger(__name__)
 
 FORMAT = 5
 MANIFEST = ".briefgen/manifest.json"
-PAGES = "pages"
-PDFS = "pdfs"
 
 
 @dataclass(frozen=True)
@@ -223,171 +212,3 @@ def read_manifest(out_dir: Path) -> Manifest:
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         logger.warning("ignoring the unreadable %s (%s): rebuilding everything", MANIFEST, exc)
         return Manifest()
-
-
-# --- keys and plans: what is out of date -------------------------------------------------------
-
-
-@dataclass
-class Item:
-    """One briefing of this build: its file, what the manifest remembers, what to make now."""
-
-    path: Path
-    raw: bytes | None
-    entry: BriefingRecord | None
-    key: str = ""
-    todo: frozenset[str] = frozenset()
-    has_pdf: bool = False
-    source: LoadedSource | None = None
-    meta: BriefingMeta | None = None
-    warnings: list[Diagnostic] = field(default_factory=list)
-    made: dict[str, Made] = field(default_factory=dict)
-
-    @property
-    def slug(self) -> str:
-        """Return the briefing's name (its file name)."""
-        return self.path.stem
-
-
-def record_name(slug: str) -> str:
-    """Return the output-relative path of a briefing's revision record."""
-    return f"{STATE_DIR}/{slug}.json"
-
-
-def evidence_files(source: LoadedSource) -> list[str]:
-    """Return the workspace paths of the evidence files a source cites, in order."""
-    return [item.file for item in source.briefing.sources if item.file]
-
-
-def add_chunk(digest: hashlib._Hash, label: str, data: bytes) -> None:
-    """Add a labelled, length-framed chunk to a digest (so chunks cannot run together)."""
-    digest.update(f"{label}\0{len(data)}\0".encode())
-    digest.update(data)
-
-
-def content_digest(root: Path, raw: bytes, evidence: Sequence[str], shared: bytes) -> Any:
-    """Hash a source's bytes and its evidence files' on top of what every briefing shares."""
-    digest = hashlib.sha256(shared)
-    add_chunk(digest, "source", raw)
-    for file in evidence:
-        target = inside(root, file)
-        data = target.read_bytes() if target is not None and target.is_file() else b""
-        add_chunk(digest, f"evidence:{file}", data)
-    return digest
-
-
-def content_id(source: LoadedSource, shared: bytes) -> str:
-    """Return a short hash of everything this briefing's output is made from."""
-    digest = content_digest(source.root, source.raw, evidence_files(source), shared)
-    return digest.hexdigest()[:12]
-
-
-def input_key(
-    ws: Workspace,
-    path: Path,
-    raw: bytes,
-    evidence: Sequence[str],
-    record: bytes | None,
-    since: str | None,
-) -> str:
-    """Key everything a briefing's outputs are made from.
-
-    That is what ``content_id()`` hashes (source, evidence, templates, configuration, briefgen
-    version), plus the revision record the page shows, the pinned date and ``since``.
-    """
-    digest = content_digest(find_root(path), raw, evidence, ws.template_digest)
-    add_chunk(digest, "record" if record is not None else "no record", record or b"")
-    add_chunk(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
-    add_chunk(digest, "since", (since or "").encode())
-    return str(digest.hexdigest())
-
-
-def group_key(key: str, group: str, has_pdf: bool = True) -> str:
-    """Key one group of a briefing's outputs: its pages also depend on whether a PDF is linked."""
-    linked = str(has_pdf) if group == PAGES else ""
-    return hashlib.sha256(f"{key}\0{group}\0{linked}".encode()).hexdigest()
-
-
-def site_key(ws: Workspace, listed: Sequence[Item]) -> str:
-    """Key the site-wide pages: every listed briefing's content id and metadata, the templates."""
-    digest = hashlib.sha256(ws.template_digest)
-    add_chunk(digest, "pinned", ws.pinned.isoformat().encode() if ws.pinned else b"")
-    for item in sorted(listed, key=lambda i: i.slug):
-        meta = item.meta
-        assert meta is not None
-        version = meta.revision
-        fields = (item.slug, meta.content_id, meta.prepared, meta.has_pdf, version.number)
-        add_chunk(digest, "entry", repr((*fields, version.updated, version.since)).encode())
-    return digest.hexdigest()
-
-
-def wanted(ws: Workspace) -> frozenset[str]:
-    """Return the groups of outputs this build makes for each briefing."""
-    return frozenset([PAGES] * ws.config.outputs.html + [PDFS] * ws.pdf)
-
-
-def plan(path: Path, ws: Workspace, manifest: Manifest, *, fresh: bool, strict: bool) -> Item:
-    """Decide from the manifest, without loading the source, which of its outputs to make."""
-    item = Item(path, read_or_none(path), manifest.briefings.get(path.stem))
-    entry = item.entry
-    if item.raw is None or entry is None or fresh:
-        item.todo = wanted(ws)
-        return item
-    record = read_or_none(ws.out_dir / record_name(item.slug))
-    item.key = input_key(ws, path, item.raw, entry.evidence, record, None)
-    decide(item, ws, fresh=False)
-    warnings = cached_warnings(ws.out_dir, path, item.key) if entry.warnings else []
-    if warnings is None or (strict and warnings):
-        item.todo = wanted(ws)  # load it: to say its warnings again, or fail on them
-    elif not item.todo:
-        item.warnings = warnings
-        item.meta = entry.meta(item.has_pdf)
-    return item
-
-
-def decide(item: Item, ws: Workspace, *, fresh: bool) -> None:
-    """Set which groups of an item's outputs are out of date, and whether its pages link a PDF.
-
-    A build without PDFs still links a PDF that is current: one made from the same inputs.
-    """
-    entry = item.entry
-    if entry is None or fresh:
-        item.has_pdf, item.todo = ws.pdf, wanted(ws)
-        return
-    item.has_pdf = ws.pdf or entry.current(PDFS, group_key(item.key, PDFS), ws.out_dir)
-    item.todo = frozenset(
-        group
-        for group in wanted(ws)
-        if not entry.current(group, group_key(item.key, group, item.has_pdf), ws.out_dir)
-    )
-
-
-def previous_item(path: Path, ws: Workspace, manifest: Manifest) -> Item | None:
-    """Describe a briefing built earlier from the manifest, if its inputs are unchanged."""
-    entry, raw = manifest.briefings.get(path.stem), read_or_none(path)
-    if entry is None or raw is None:
-        return None
-    record = read_or_none(ws.out_dir / record_name(path.stem))
-    key = input_key(ws, path, raw, entry.evidence, record, None)
-    if key != entry.key:
-        return None
-    has_pdf = (ws.out_dir / path.stem / f"{path.stem}.pdf").is_file()
-    return Item(path, raw, entry, key, meta=entry.meta(has_pdf))
-
-
-def entries(items: Sequence[Item]) -> dict[str, BriefingRecord]:
-    """Return the manifest entries of the briefings this build loaded."""
-    return {
-        item.slug: BriefingRecord(
-            key=item.key,
-            content_id=item.meta.content_id,
-            prepared=item.meta.prepared,
-            revision=item.meta.revision,
-            evidence=tuple(evidence_files(item.source)),
-            warnings=len(item.source.warnings),
-            made={**(item.entry.made if item.entry else {}), **item.made},
-            transcript=item.meta.has_transcript,
-        )
-        for item in items
-        if item.source is not None and item.meta is not None
-    }

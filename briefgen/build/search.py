@@ -28,15 +28,12 @@ import re
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from briefgen.build.context import Workspace
 from briefgen.build.pagefind import MAIN, PagefindRuns
 from briefgen.site.pages import site_url
 from briefgen.site.urls import SEARCH_DIR, SITE_FOLDERS
 from briefgen.writer import TEMP_PREFIX, OutputWriter, read_or_none
-
-if TYPE_CHECKING:
-    from briefgen.build.pipeline import BuildResult, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +47,7 @@ _SEARCHED_HEAD = re.compile(
 )
 
 
-def index_search(ws: Workspace, result: BuildResult, runs: PagefindRuns) -> list[Path]:
+def index_search(ws: Workspace, written: Sequence[Path], runs: PagefindRuns) -> list[Path]:
     """Index the pages now in the output: the sitemap, and the search bundles whose pages changed.
 
     Both run after the build's commit, over the pages actually published (those of
@@ -63,7 +60,7 @@ def index_search(ws: Workspace, result: BuildResult, runs: PagefindRuns) -> list
     writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
     stage_sitemap(writer, ws, pages)
     groups = shard_pages(pages)
-    bundles = search_bundles(ws, result, groups, runs)
+    bundles = search_bundles(ws, written, groups, runs)
     for relative, data in bundle_files(bundles):
         # an edit changes few of a bundle's files (their names are hashes of their content)
         if data != read_or_none(ws.out_dir / SEARCH_DIR / relative):
@@ -145,7 +142,7 @@ def stage_sitemap(writer: OutputWriter, ws: Workspace, pages: Sequence[str]) -> 
 
 
 def search_bundles(
-    ws: Workspace, result: BuildResult, groups: Mapping[str, Sequence[str]], runs: PagefindRuns
+    ws: Workspace, written: Sequence[Path], groups: Mapping[str, Sequence[str]], runs: PagefindRuns
 ) -> dict[str, dict[str, bytes]]:
     """Return the files of each bundle that is out of date, by bundle; nothing if all are current.
 
@@ -155,7 +152,7 @@ def search_bundles(
     """
     folder = ws.out_dir / SEARCH_DIR
     stamped = {name for name in groups if (folder / name / SEARCH_STAMP).is_file()}
-    if stamped == set(groups) and not any(p.suffix == ".html" for p in result.written):
+    if stamped == set(groups) and not any(p.suffix == ".html" for p in written):
         return {}
     stale: dict[str, bytes] = {}
     for name, pages in groups.items():

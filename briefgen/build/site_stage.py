@@ -1,9 +1,9 @@
 """The build's site stage: which briefings the site lists, and its pages staged.
 
 The site lists the briefings built now and those built before whose sources still load;
-what the last build kept of the site (manifest.SiteRecord) lets sitepages.py render only
-the pages whose keys changed, loading (or restoring from their caches) only the sources
-those pages are made from.
+what the last build kept of the site (manifest.SiteRecord) lets site.pages render only the
+pages whose keys changed, loading (or restoring from their caches) only the sources those
+pages are made from.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefgen.build.cache import restore
-from briefgen.build.manifest import Item, Manifest, SiteRecord, content_id, previous_item, site_key
+from briefgen.build.context import Options, Workspace
+from briefgen.build.keys import content_id, site_key
+from briefgen.build.manifest import Manifest, SiteRecord
+from briefgen.build.plan import Planned, Prepared, previous
 from briefgen.build.progress import Reporter
 from briefgen.errors import Diagnostic, Severity, SourceError
 from briefgen.paths import SOURCES_DIR, display_path, source_files
@@ -24,31 +26,30 @@ from briefgen.site.pages import Kept, Listed, site_plan
 from briefgen.verify.check import LoadedSource, check_paths, load_source
 from briefgen.writer import OutputWriter, read_or_none
 
-if TYPE_CHECKING:
-    from briefgen.build.pipeline import BuildResult, Workspace
-
 
 def stage_site(
     writer: OutputWriter,
     ws: Workspace,
-    items: Sequence[Item],
+    listed: Sequence[Listed],
     manifest: Manifest,
-    result: BuildResult,
-    force: bool,
+    options: Options,
     reporter: Reporter,
-) -> SiteRecord | None:
-    """Render and stage the assets and the site-wide pages whose inputs changed."""
+) -> tuple[SiteRecord | None, list[Diagnostic]]:
+    """Render and stage the assets and site-wide pages whose inputs changed; return the record.
+
+    ``listed`` are the briefings of this build; the others in the output are added here.
+    Also return the warnings about briefings left off.
+    """
     if not ws.config.outputs.html:
-        return manifest.site
-    listed, warnings = index_entries(ws, items, manifest)
-    result.warnings += warnings
-    key = site_key(ws, listed)
-    before = None if force else manifest.site
+        return manifest.site, []
+    everyone, warnings = with_the_others(ws, listed, manifest)
+    key = site_key(ws, [(e.slug, e.meta) for e in everyone])
+    before = None if options.force else manifest.site
     if before is not None and before.current(key, ws.out_dir):
-        return before
+        return before, warnings
     files = {f"assets/{name}": data for name, data in ws.renderer.assets().items()}
     base = ws.template_digest + (ws.pinned.isoformat().encode() if ws.pinned else b"")
-    plan = site_plan(ws.renderer, [listing(item, ws) for item in listed], base, kept(before, ws))
+    plan = site_plan(ws.renderer, everyone, base, kept(before, ws))
     makers = {page.path: page.make for page in plan.pages if page.make is not None}
     reporter.stage("Rendering site pages", len(makers))
     for path, make in makers.items():
@@ -58,14 +59,32 @@ def stage_site(
         if data != read_or_none(ws.out_dir / relative):  # one edit changes few site pages
             writer.stage(relative, data)
     pages = {relative: "" for relative in files} | {p.path: p.key or "" for p in plan.pages}
-    return SiteRecord(key, pages, plan.rows, plan.events)
+    return SiteRecord(key, pages, plan.rows, plan.events), warnings
 
 
-def listing(item: Item, ws: Workspace) -> Listed:
-    """Describe a listed briefing to the site; its source is loaded (or restored) if asked for."""
-    assert item.meta is not None
-    source = functools.cache(lambda: loaded(item, ws))
-    return Listed(item.slug, display_path(item.path), item.meta, source)
+def listed_now(
+    ws: Workspace, plans: Sequence[Planned], prepared: Sequence[Prepared]
+) -> list[Listed]:
+    """Describe to the site the briefings of this build: those loaded, and those unchanged."""
+    loaded = {p.slug: p for p in prepared}
+    return [
+        loaded_listing(loaded[p.slug].source, loaded[p.slug].meta)
+        if p.slug in loaded
+        else kept_listing(p, ws)
+        for p in plans
+    ]
+
+
+def loaded_listing(source: LoadedSource, meta: BriefingMeta) -> Listed:
+    """Describe a loaded briefing to the site."""
+    return Listed(source.slug, source.display, meta, lambda: source)
+
+
+def kept_listing(planned: Planned, ws: Workspace) -> Listed:
+    """Describe a briefing built earlier; its source is restored (or loaded) if asked for."""
+    assert planned.meta is not None
+    source = functools.cache(lambda: reloaded(planned, ws))
+    return Listed(planned.slug, display_path(planned.path), planned.meta, source)
 
 
 def kept(before: SiteRecord | None, ws: Workspace) -> Kept | None:
@@ -75,21 +94,22 @@ def kept(before: SiteRecord | None, ws: Workspace) -> Kept | None:
     return Kept(before.events, before.rows, lambda path, k: before.kept(path, k, ws.out_dir))
 
 
-def loaded(item: Item, ws: Workspace) -> LoadedSource:
-    """Return an item's source: as loaded, else from its cache, else loaded now."""
-    if item.source is None and item.raw is not None:
-        item.source = restore(ws.out_dir, item.path, item.raw, item.key)
-    if item.source is None:
-        item.source, diagnostics = load_source(item.path)
-        if item.source is None:
+def reloaded(planned: Planned, ws: Workspace) -> LoadedSource:
+    """Return a briefing's source from its cache, else loaded now."""
+    source = None
+    if planned.raw is not None:
+        source = restore(ws.out_dir, planned.path, planned.raw, planned.key)
+    if source is None:
+        source, diagnostics = load_source(planned.path)
+        if source is None:
             raise SourceError(diagnostics)
-    return item.source
+    return source
 
 
-def index_entries(
-    ws: Workspace, items: Sequence[Item], manifest: Manifest
-) -> tuple[list[Item], list[Diagnostic]]:
-    """List every briefing in the output: those built now, and those built before.
+def with_the_others(
+    ws: Workspace, listed: Sequence[Listed], manifest: Manifest
+) -> tuple[list[Listed], list[Diagnostic]]:
+    """List every briefing in the output: those of this build, and those built before.
 
     A briefing built before is listed when its page is in the output and its source (in
     the workspace's sources/ folder) still loads. One whose source now has errors is left
@@ -97,8 +117,8 @@ def index_entries(
     and failing would make one broken file block building every other. A source the
     manifest shows unchanged since its page was made is not loaded again.
     """
-    slugs = {item.slug for item in items}
-    paths = {item.path.resolve() for item in items}
+    slugs = {e.slug for e in listed}
+    paths = {path.resolve() for path in ws.files}
     others = [
         f
         for f in source_files([ws.root / SOURCES_DIR])
@@ -106,13 +126,14 @@ def index_entries(
         and f.stem not in slugs
         and (ws.out_dir / f.stem / "index.html").is_file()
     ]
-    known = {path: previous_item(path, ws, manifest) for path in others}
-    report = check_paths([path for path, item in known.items() if item is None])
+    known = {path: previous(path, ws, manifest.briefings) for path in others}
+    found = {path: kept_listing(p, ws) for path, p in known.items() if p is not None}
+    report = check_paths([path for path, p in known.items() if p is None])
     for source in report.sources:
         meta = previous_meta(source, ws, ws.out_dir / source.slug / "index.html")
-        known[source.path] = Item(source.path, source.raw, None, source=source, meta=meta)
-    warnings = [_left_off(path, report.errors, ws) for path in others if known[path] is None]
-    return [*items, *(item for item in known.values() if item is not None)], warnings
+        found[source.path] = loaded_listing(source, meta)
+    warnings = [_left_off(path, report.errors, ws) for path in others if path not in found]
+    return [*listed, *(found[path] for path in others if path in found)], warnings
 
 
 def previous_meta(source: LoadedSource, ws: Workspace, page: Path) -> BriefingMeta:

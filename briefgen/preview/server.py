@@ -24,7 +24,8 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from briefgen.build.pipeline import OUTPUT_DIR, build
+from briefgen.build.context import OUTPUT_DIR
+from briefgen.build.pipeline import build
 from briefgen.errors import BriefgenError, SourceError, UsageError
 from briefgen.paths import find_root
 from briefgen.preview.http import (

@@ -14,7 +14,7 @@ from _workspace import REPO, VALID, append, replace, sample_workspace, write
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from briefgen.build.pipeline import BuildResult, build
+from briefgen.build import BuildResult, build
 from briefgen.cli import main
 from briefgen.errors import RenderError, SourceError, TemplateError, UsageError
 from briefgen.source.config import load_config

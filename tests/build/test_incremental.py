@@ -19,9 +19,10 @@ import pytest
 from _workspace import REPO, VALID, replace, write
 from click.testing import CliRunner
 
+import briefgen.build.context as context_module
 import briefgen.build.pipeline as build_module
+from briefgen.build import BuildResult, build
 from briefgen.build.manifest import MANIFEST
-from briefgen.build.pipeline import BuildResult, build
 from briefgen.build.progress import Reporter, RichReporter, Summary, reporter_for
 from briefgen.cli import main
 from briefgen.errors import RenderError, SourceError, TemplateError
@@ -153,8 +154,8 @@ def test_a_new_version_of_a_library_that_shapes_the_output_rebuilds_everything(
 ) -> None:
     run(root)
     assert run(root)[0].built == []
-    real = build_module._version
-    monkeypatch.setattr(build_module, "_version", lambda name: real(name) + "+1")
+    real = context_module.library_version
+    monkeypatch.setattr(context_module, "library_version", lambda name: real(name) + "+1")
     assert run(root)[0].built == ["event", "other"], "kept Markdown conversions are redone"
 
 
@@ -162,13 +163,13 @@ def test_a_build_collects_garbage_less_often_then_as_before(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     during: list[tuple[int, int, int]] = []
-    original = build_module.stage_build
+    original = build_module.run
 
     def watched(*args: Any, **kwargs: Any) -> Any:
         during.append(gc.get_threshold())
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "stage_build", watched)
+    monkeypatch.setattr(build_module, "run", watched)
     before = gc.get_threshold()
     run(root)
     (root / "sources" / "event.yaml").write_text("event: [")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from _workspace import VALID, replace, write
 
-from briefgen.build.pipeline import build
+from briefgen.build import build
 from briefgen.errors import SourceError
 
 EDITED = replace("Both should do some soul-searching.", "Both must stop the quarrel now.")

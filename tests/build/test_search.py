@@ -14,10 +14,9 @@ import pytest
 from _workspace import LATER, two_event_workspace
 
 import briefgen.build.pipeline as build_module
+from briefgen.build import build, search
 from briefgen.build import pagefind as search_runs
-from briefgen.build import search
 from briefgen.build.pagefind import PagefindRuns
-from briefgen.build.pipeline import build
 from briefgen.build.search import SEARCH_STAMP, shard_of
 from briefgen.errors import Diagnostic, RenderError, Severity, SourceError
 

@@ -17,7 +17,7 @@ import pytest
 from _browser import OVERFLOW_SCRIPT, WCAG_TAGS, WIDTHS
 from _workspace import LATER, SAMPLE, VALID, two_event_workspace, write
 
-from briefgen.build.pipeline import build
+from briefgen.build import build
 
 # A third event whose side and topic have the id "index", which must not overwrite the
 # folders' index pages, with an event page and a source address (external citations).

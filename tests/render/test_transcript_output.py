@@ -17,7 +17,7 @@ from _browser import OVERFLOW_SCRIPT, WCAG_TAGS, WIDTHS
 from _workspace import REPO, sample_workspace
 from pypdf import PdfReader
 
-from briefgen.build.pipeline import BuildResult, build
+from briefgen.build import BuildResult, build
 from briefgen.importers import import_transcript
 from briefgen.render.markdown import plain_text
 from briefgen.render.transcript import Highlight, duration, highlight, locate

@@ -16,9 +16,8 @@ import pytest
 from _pages import EVIL, Node, Page, assert_clean, hostile_source, items, parse, words
 from _workspace import CONFIG, LATER, SAMPLE, two_event_workspace
 
+from briefgen.build import BuildResult, build, search
 from briefgen.build import pagefind as search_runs
-from briefgen.build import search
-from briefgen.build.pipeline import BuildResult, build
 from briefgen.build.search import SEARCH_STAMP, shard_of
 from briefgen.errors import RenderError, SourceError
 from briefgen.render.environment import Renderer

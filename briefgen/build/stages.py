@@ -1,0 +1,179 @@
+"""The build's per-briefing stages: load and check, render the pages, render the PDFs.
+
+Each takes the briefings it works on and returns what it made: the files (staged through
+the build's writer) and, for the manifest, the key and files of each group of outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from briefgen.build.context import Options, Workspace
+from briefgen.build.keys import PAGES, PDFS, group_key
+from briefgen.build.manifest import Made
+from briefgen.build.plan import Planned, Prepared
+from briefgen.build.progress import Reporter
+from briefgen.errors import Diagnostic, RenderError, Severity, SourceError
+from briefgen.pdf.jobs import PdfJob, PdfOutput
+from briefgen.render.meta import BriefingMeta
+from briefgen.source.loader import Document
+from briefgen.verify.check import LoadedSource, load_source
+from briefgen.writer import OutputWriter
+
+logger = logging.getLogger(__name__)
+
+MadeNow = dict[str, dict[str, Made]]  # what each briefing's groups of outputs were made of
+
+
+@dataclass(frozen=True)
+class PlannedPdf:
+    """One PDF to render: whose it is, where it goes, and the job for a worker."""
+
+    slug: str
+    relative: str
+    job: PdfJob
+
+
+def load_sources(
+    plans: Sequence[Planned], options: Options, reporter: Reporter
+) -> dict[str, LoadedSource]:
+    """Load and check every source with work to do; SourceError listing every problem."""
+    todo = [p for p in plans if p.todo]
+    reporter.stage("Checking sources", len(todo))
+    loaded: dict[str, LoadedSource] = {}
+    diagnostics: list[Diagnostic] = []
+    for planned in todo:
+        source, found = load_source(planned.path, strict=options.strict)
+        if source is not None:
+            loaded[planned.slug] = lightened(source)
+        diagnostics += found
+        reporter.advance()
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise SourceError(diagnostics)
+    return loaded
+
+
+def lightened(source: LoadedSource) -> LoadedSource:
+    """Keep only the top mark of a checked source's document: all of them weigh 0.3 MB each."""
+    top = source.document.mark(())
+    return replace(source, document=Document(source.display, marks={(): top}))
+
+
+def stage_pages(
+    writer: OutputWriter, ws: Workspace, prepared: Sequence[Prepared], reporter: Reporter
+) -> MadeNow:
+    """Render and stage the web pages of each briefing whose pages are out of date."""
+    todo = [p for p in prepared if PAGES in p.todo]
+    reporter.stage("Rendering pages", len(todo))
+    made: MadeNow = {}
+    for p in todo:
+        pages = briefing_pages(ws, p.source, p.meta)
+        for relative, page in pages.items():
+            writer.stage(relative, page.encode("utf-8"))
+        made[p.slug] = {PAGES: Made(group_key(p.key, PAGES, p.has_pdf), tuple(pages))}
+        reporter.advance()
+    return made
+
+
+def briefing_pages(ws: Workspace, source: LoadedSource, meta: BriefingMeta) -> dict[str, str]:
+    """Render the web pages made from one source, by output path.
+
+    The briefing, its transcript (if it has one) and the text of each source with a file.
+    """
+    slug = source.slug
+    pages = {f"{slug}/index.html": ws.renderer.briefing_page(source, meta)}
+    if source.briefing.transcript:
+        pages[f"{slug}/transcript.html"] = ws.renderer.transcript_page(source, meta)
+    for relative, page in ws.renderer.evidence_pages(source, meta).items():
+        pages[f"{slug}/{relative}"] = page
+    return pages
+
+
+def plan_pdfs(
+    ws: Workspace, prepared: Sequence[Prepared], options: Options, reporter: Reporter
+) -> tuple[list[PlannedPdf], MadeNow]:
+    """Render the print HTML of every out-of-date PDF; return the jobs and what they make."""
+    todo = [p for p in prepared if PDFS in p.todo]
+    reporter.stage("Preparing PDFs", len(todo))
+    planned: list[PlannedPdf] = []
+    made: MadeNow = {}
+    for p in todo:
+        jobs = briefing_pdfs(ws, p.source, p.meta, options.pdf_timeout)
+        planned += [PlannedPdf(p.slug, relative, job) for relative, job in jobs.items()]
+        made[p.slug] = {PDFS: Made(group_key(p.key, PDFS), tuple(jobs))}
+        reporter.advance()
+    return planned, made
+
+
+def briefing_pdfs(
+    ws: Workspace, source: LoadedSource, meta: BriefingMeta, timeout: float
+) -> dict[str, PdfJob]:
+    """Describe the PDFs made from one source, by output path: the briefing, the transcript."""
+    slug = source.slug
+    jobs = {f"{slug}/{slug}.pdf": pdf_job(source, meta, ws, timeout)}
+    if source.briefing.transcript:
+        jobs[f"{slug}/{slug}-transcript.pdf"] = PdfJob(
+            slug=f"{slug}-transcript",
+            html=ws.renderer.transcript_print(source, meta),
+            root=ws.root,
+            created=ws.when,
+            identifier=identifier(f"{slug}:transcript:{meta.content_id}"),
+            timeout=timeout,
+        )
+    return jobs
+
+
+def identifier(text: str) -> bytes:
+    """Return a PDF's fixed /ID: a hash of what names its content, so builds are repeatable."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32].encode("ascii")
+
+
+def pdf_job(source: LoadedSource, meta: BriefingMeta, ws: Workspace, timeout: float) -> PdfJob:
+    """Describe one briefing's PDF: print HTML, the source YAML attached, fixed dates and id."""
+    attachment = (f"{source.slug}.yaml", source.raw, f"Curated source of {source.slug}")
+    return PdfJob(
+        slug=source.slug,
+        html=ws.renderer.briefing_print(source, meta),
+        root=ws.root,
+        attachments=(attachment,),
+        created=ws.when,
+        identifier=identifier(f"{source.slug}:{meta.content_id}"),
+        timeout=timeout,
+    )
+
+
+def stage_pdfs(
+    writer: OutputWriter,
+    planned: Sequence[PlannedPdf],
+    outputs: Sequence[PdfOutput | RenderError],
+    sources: Mapping[str, LoadedSource],
+) -> list[Diagnostic]:
+    """Stage the rendered PDFs and return their warnings; RenderError naming every failure."""
+    done = list(zip(planned, outputs, strict=True))
+    failed = [(pdf.slug, out) for pdf, out in done if isinstance(out, RenderError)]
+    if failed:
+        message = "\n".join(str(error) for _, error in failed)
+        raise RenderError(message, failed=sorted({slug for slug, _ in failed}))
+    warnings: list[Diagnostic] = []
+    for pdf, output in done:
+        assert isinstance(output, PdfOutput)
+        warnings += refusals(sources[pdf.slug], output)
+        writer.stage(pdf.relative, output.data)
+    return warnings
+
+
+def refusals(source: LoadedSource, output: PdfOutput) -> list[Diagnostic]:
+    """Turn the URLs the PDF fetcher refused (and WeasyPrint's complaints) into warnings."""
+    for message in output.messages:
+        logger.debug("%s: WeasyPrint: %s", source.slug, message)
+    return [
+        source.document.diagnostic(
+            (),
+            f"the PDF did not load {url}: only data: URIs and templates/ files are allowed",
+            Severity.WARNING,
+        )
+        for url in output.refused
+    ]
