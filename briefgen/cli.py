@@ -131,7 +131,7 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
 @_output_format("Plain text for an email, or JSON for tools.")
 def diff(paths: tuple[Path, ...], rev: str | None, fmt: str) -> None:
     """Say what changed in meaning between two versions of a source (exit 1 if anything did)."""
-    from briefgen.diff import compare as semantic
+    from briefgen import diff as semantic
     from briefgen.paths import source_files
 
     with _reported():
@@ -148,7 +148,7 @@ def diff(paths: tuple[Path, ...], rev: str | None, fmt: str) -> None:
 
 def _echo_changes(results: list[tuple[Path, Any]], fmt: str) -> None:
     """Print each file's changes as text paragraphs or one JSON document."""
-    from briefgen.diff import compare as semantic
+    from briefgen import diff as semantic
 
     if fmt == "json":
         data = {str(path): json.loads(semantic.as_json(changes)) for path, changes in results}
@@ -162,14 +162,26 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-@main.command()
-@click.argument("paths", nargs=-1, type=_PATHS)
-@click.option(
+_OUTPUT = click.option(
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder (default: output/ in the workspace).",
 )
+
+_FOLDER = click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=Path("sources"),
+    show_default=True,
+    help="Folder to write the new source into.",
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=_PATHS)
+@_OUTPUT
 @click.option("--pdf/--no-pdf", default=None, help="Build PDFs too (default: from briefgen.yaml).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
@@ -180,22 +192,13 @@ def _plural(count: int, noun: str) -> str:
 )
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 @click.option("--draft", is_flag=True, help="Show the next revision but record none (previews).")
-def build(
-    paths: tuple[Path, ...],
-    output: Path | None,
-    pdf: bool | None,
-    strict: bool,
-    jobs: int | None,
-    since: str | None,
-    force: bool,
-    draft: bool,
-) -> None:
+def build(paths: tuple[Path, ...], output: Path | None, jobs: int | None, **options: Any) -> None:
     """Render each source into a briefing: a web page and a PDF (skipping what is unchanged)."""
     from briefgen.pdf.pool import PdfPool
 
     # Loading WeasyPrint is a PDF build's longest wait: start a worker on it before the
     # build's own imports. The build ends the pool, unused if no PDF turns out to be needed.
-    pool = PdfPool(0 if pdf is False else 1)
+    pool = PdfPool(0 if options["pdf"] is False else 1)
     from briefgen.build.pipeline import build as run_build
     from briefgen.build.progress import reporter_for
 
@@ -203,16 +206,7 @@ def build(
     try:
         with _reported():
             result = run_build(
-                _default_paths(paths),
-                output,
-                pdf=pdf,
-                strict=strict,
-                workers=jobs,
-                since=since,
-                force=force,
-                reporter=reporter,
-                draft=draft,
-                pool=pool,
+                _default_paths(paths), output, reporter=reporter, pool=pool, workers=jobs, **options
             )
         _echo_diagnostics(result.warnings)
     finally:  # also when the build failed: how many briefings it failed on
@@ -230,12 +224,7 @@ def build(
     show_default=True,
     help="Port on 127.0.0.1 (0 picks a free one).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: output/ in the workspace).",
-)
+@_OUTPUT
 @click.option("--pdf", is_flag=True, help="Rebuild PDFs too, in the background, once edits pause.")
 def serve(paths: tuple[Path, ...], port: int, output: Path | None, pdf: bool) -> None:
     """Build, serve on 127.0.0.1 and rebuild on every edit; open pages reload themselves."""
@@ -262,14 +251,7 @@ def schema() -> None:
 
 @main.command()
 @click.argument("slug")
-@click.option(
-    "--dir",
-    "folder",
-    type=click.Path(path_type=Path),
-    default=Path("sources"),
-    show_default=True,
-    help="Folder to write the new source into.",
-)
+@_FOLDER
 def new(slug: str, folder: Path) -> None:
     """Write sources/SLUG.yaml, a commented skeleton to fill in."""
     from briefgen.source.skeleton import write_skeleton
@@ -290,14 +272,7 @@ def new(slug: str, folder: Path) -> None:
     show_default=True,
     help="Transcript format: plain text, WebVTT or SRT.",
 )
-@click.option(
-    "--dir",
-    "folder",
-    type=click.Path(path_type=Path),
-    default=Path("sources"),
-    show_default=True,
-    help="Folder to write the new source into.",
-)
+@_FOLDER
 def import_(file: Path, slug: str | None, fmt: str, folder: Path) -> None:
     """Turn a transcript (text, WebVTT, SRT) into a new source to curate."""
     from briefgen.importers import import_transcript

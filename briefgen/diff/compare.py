@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.diff.changes import Change, Changes, as_json, format_text
+from briefgen.diff.changes import Changes
 from briefgen.diff.describe import (
     event_changes,
     list_changes,
@@ -23,23 +23,11 @@ from briefgen.diff.stances import position_changes, quote_changes
 from briefgen.diff.wording import Labels
 from briefgen.errors import Severity, SourceError, UsageError
 from briefgen.paths import display_path, source_files
-from briefgen.source.history import blob_at, read_at_revision
+from briefgen.source.history import blob_at
 from briefgen.source.loader import load_bytes, read_bytes
 from briefgen.source.model import Briefing, Event
 from briefgen.source.references import check_unique
 from briefgen.source.schema import validate_document
-
-__all__ = [
-    "Change",
-    "Changes",
-    "as_json",
-    "diff_briefings",
-    "diff_files",
-    "diff_since",
-    "format_text",
-    "load_briefing_bytes",
-    "read_at_revision",
-]
 
 _SECTIONS = (
     event_changes,
