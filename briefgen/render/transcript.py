@@ -20,26 +20,17 @@ from markupsafe import Markup, escape
 from briefgen.paths import inside
 from briefgen.render import markdown
 from briefgen.render.cjk import CJK_RUN, cjk
-from briefgen.source.model import Briefing, Quote, Source, Speaker
+from briefgen.source.model import Source, Speaker
 from briefgen.verify.check import LoadedSource
-from briefgen.verify.evidence import MAX_EVIDENCE_BYTES, names_for, prose_passages
+from briefgen.verify.evidence import MAX_EVIDENCE_BYTES, split_prose
 from briefgen.verify.quotes import Status, Verdict, verify_briefing
 from briefgen.verify.text import WORD, QuoteGap, QuoteWord, normalise, quote_elements, same_word
 
-_MARKED = (Status.VERIFIED, Status.NEAR_MISS)
 _BLOCK_ENDS = {"</p>", "</li>", "</blockquote>", "</pre>"}
 
 Range = tuple[int, int]
 
-
-@dataclass(frozen=True)
-class QuoteCheck:
-    """What the briefing says about one quote's verification, and where its words are."""
-
-    state: str  # "verified", "near-miss" or "unverified"
-    text: str
-    print_text: str
-    href: str | None = None  # from the briefing page to the passage
+MARKED = (Status.VERIFIED, Status.NEAR_MISS)  # the verdicts that place a quote in its evidence
 
 
 @dataclass(frozen=True)
@@ -78,6 +69,8 @@ class Evidence:
 
     source: Source
     paragraphs: list[str]
+    headline: str | None = None
+    trailer: tuple[str, ...] = ()
 
     @property
     def href(self) -> str:
@@ -263,37 +256,6 @@ def verdicts(source: LoadedSource) -> list[Verdict]:
     return verify_briefing(source.briefing, source.root)
 
 
-def _where(b: Briefing, quote: Quote, anchor: str) -> tuple[str, str, str]:
-    """Describe a passage: (href from the briefing, where in words, where in print)."""
-    number = int(anchor[2:])
-    if anchor.startswith("t-"):
-        time = b.transcript[number - 1].time if number <= len(b.transcript) else None
-        at = time or f"turn {number}"
-        return f"transcript.html#{anchor}", f"the transcript, {at}", f"transcript, {at}"
-    title = next(s.title for s in b.sources if s.id == quote.source)
-    return f"sources/{quote.source}.html#{anchor}", f"{title}, para {number}", f"para {number}"
-
-
-def quote_check(b: Briefing, quote: Quote, verdict: Verdict) -> QuoteCheck:
-    """Say plainly whether a quote verified, and link to where it occurs."""
-    if verdict.status not in _MARKED or verdict.anchor is None:
-        reason = verdict.message.removeprefix("unverifiable: ")
-        return QuoteCheck("unverified", f"Not verified: {reason}", f"! Not verified: {reason}")
-    href, where, short = _where(b, quote, verdict.anchor)
-    if verdict.status is Status.VERIFIED:
-        return QuoteCheck("verified", f"Verified against {where}", f"✓ Verified, {short}", href)
-    text = f"Not verified: the wording differs from {where}"
-    return QuoteCheck("near-miss", text, f"! Not verified: wording differs, {short}", href)
-
-
-def check_context(source: LoadedSource) -> dict[str, Any]:
-    """Return what the briefing templates add: a check per quote anchor, and CJK tagging."""
-    b = source.briefing
-    found = zip(b.quote_ids(), b.quotes, verdicts(source), strict=True)
-    checks = {anchor: quote_check(b, quote, verdict) for anchor, quote, verdict in found}
-    return {"checks": checks, "cjk": cjk}
-
-
 def _marks(source: LoadedSource, prefix: str, source_id: str | None) -> dict[str, list[Highlight]]:
     """Return the quotes to mark in each passage (by anchor) of the transcript or one source."""
     b = source.briefing
@@ -301,7 +263,7 @@ def _marks(source: LoadedSource, prefix: str, source_id: str | None) -> dict[str
     for n, (anchor, quote, verdict) in enumerate(
         zip(b.quote_ids(), b.quotes, verdicts(source), strict=True), 1
     ):
-        if verdict.status not in _MARKED or not (verdict.anchor or "").startswith(prefix):
+        if verdict.status not in MARKED or not (verdict.anchor or "").startswith(prefix):
             continue
         if source_id is not None and quote.source != source_id:
             continue
@@ -359,13 +321,12 @@ def transcript_context(source: LoadedSource, for_print: bool) -> dict[str, Any]:
 
 def evidence_texts(source: LoadedSource) -> list[Evidence]:
     """Return each source with a readable text ``file``, split as verify splits it."""
-    b = source.briefing
-    people = {s.id: names_for(s) for s in b.speakers}
     texts = []
-    for item in b.sources:
+    for item in source.briefing.sources:
         text = _read(source, item.file) if item.file else None
         if text is not None:
-            texts.append(Evidence(item, [p.text for p in prose_passages(text, people)]))
+            prose = split_prose(text)
+            texts.append(Evidence(item, prose.paragraphs, prose.headline, tuple(prose.trailer)))
     return texts
 
 
@@ -391,6 +352,7 @@ def evidence_context(source: LoadedSource, evidence: Evidence) -> dict[str, Any]
     ]
     return {
         "source": evidence.source,
+        "evidence": evidence,
         "paragraphs": paragraphs,
         "marked": bool(marks),
         "cjk": cjk,

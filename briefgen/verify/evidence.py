@@ -98,13 +98,56 @@ def _named_in(paragraph: str, finders: Mapping[str, re.Pattern[str]]) -> tuple[s
     return tuple(speaker for *_, speaker in sorted(ranked))
 
 
+@dataclass(frozen=True)
+class Prose:
+    """A prose text split as its publisher numbers it: headline, body paragraphs, trailer.
+
+    The headline is not paragraph 1, and the fragments a copied page ends with (a cut-off
+    byline, "Back to top") are not paragraphs: locators count the body as the original does.
+    """
+
+    headline: str | None
+    paragraphs: list[str]
+    trailer: list[str]
+
+
+_END = re.compile(r"""[.!?:;…][\s"'”’»)\]]*$""")
+_BYLINE = re.compile(r"^(?:by|reporting by|written by|back to top|advertisement)\b", re.I)
+
+
+def _sentence(block: str) -> bool:
+    """Tell whether a block ends as a sentence does."""
+    return bool(_END.search(block))
+
+
+def _headline(block: str) -> bool:
+    """Tell whether a first block is a headline: one short line that is not a sentence."""
+    return "\n" not in block and len(block.split()) <= 25 and not _sentence(block)
+
+
+def _trailing(block: str) -> bool:
+    """Tell whether a last block is page furniture: a byline, a fragment, a link."""
+    short = len(block.split()) <= 12
+    return short and (bool(_BYLINE.match(block)) or not _sentence(block))
+
+
+def split_prose(text: str) -> Prose:
+    """Split a prose file into its headline, body paragraphs and trailing fragments."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
+    blocks = [b for b in blocks if b]
+    headline = blocks.pop(0) if len(blocks) > 1 and _headline(blocks[0]) else None
+    trailer: list[str] = []
+    while len(blocks) > 1 and _trailing(blocks[-1]):
+        trailer.insert(0, blocks.pop())
+    return Prose(headline, blocks, trailer)
+
+
 def prose_passages(text: str, people: Mapping[str, Sequence[str]]) -> list[Passage]:
-    """Split text into paragraphs p-1, p-2, ... attributed to the people they name."""
+    """Split text into body paragraphs p-1, p-2, ... attributed to the people they name."""
     finders = _finders(people)
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
     passages = []
     carried: tuple[str, ...] = ()
-    for n, paragraph in enumerate((p for p in paragraphs if p), 1):
+    for n, paragraph in enumerate(split_prose(text).paragraphs, 1):
         # A paragraph naming nobody (often pure quotation) continues the previous speaker.
         carried = _named_in(paragraph, finders) or carried
         passages.append(Passage(f"p-{n}", paragraph, carried[0] if carried else None, carried))

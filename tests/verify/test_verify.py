@@ -152,14 +152,14 @@ def article() -> list[Passage]:
 
 # Every direct quote of the article: (speaker, quote, paragraph).
 DIRECT_QUOTES = [
-    ("knapper", "soul-searching", "p-2"),
-    ("knapper", "productive and constructive relationships", "p-3"),
-    ("knapper", "shared challenges posed by North Korea, Russia and China.", "p-3"),
+    ("knapper", "soul-searching", "p-1"),
+    ("knapper", "productive and constructive relationships", "p-2"),
+    ("knapper", "shared challenges posed by North Korea, Russia and China.", "p-2"),
     (
         "knapper",
         "We believe that some soul-searching is in order about political decisions that have "
         "damaged bilateral trust in recent months,",
-        "p-4",
+        "p-3",
     ),
     (
         "knapper",
@@ -167,47 +167,47 @@ DIRECT_QUOTES = [
         "contaminating the economic and security aspects of Japan-South Korea ties. Calm, "
         "confident words from national leaders, we believe, will generate a similar response "
         "for their nations.",
-        "p-5",
+        "p-4",
     ),
     (
         "knapper",
         "a direct challenge to our three countries, and an attempt to take advantage of the "
         "current frictions in Japan-South Korea relations,",
-        "p-6",
+        "p-5",
     ),
     (
         "knapper",
         "we must not let challengers in the region drive a further wedge between and among our "
         "three countries.",
-        "p-6",
+        "p-5",
     ),
-    ("knapper", "can find a space for creative solution", "p-7"),
+    ("knapper", "can find a space for creative solution", "p-6"),
     (
         "knapper",
         "will continue engaging on this issue and stands ready to facilitate dialogue",
-        "p-7",
+        "p-6",
     ),
-    ("knapper", "share bonds based on values", "p-8"),
+    ("knapper", "share bonds based on values", "p-7"),
     (
         "knapper",
         "We believe that Japan and Korea each suffer consequences when their bilateral ties "
         "worsen. And we believe that each bears responsibility for improving their relations,",
-        "p-9",
+        "p-8",
     ),
     (
         "snyder",
         "not taking the political leadership necessary to protect the relationship with Japan "
         "from domestic political spillover, which is arguably in Japan’s longer-term strategic "
         "interest.",
-        "p-10",
+        "p-9",
     ),
     (
         "snyder",
         "The Moon administration has yet to realize an optimal balance between domestic and "
         "foreign affairs,",
-        "p-11",
+        "p-10",
     ),
-    ("moon", "very reckless,", "p-14"),
+    ("moon", "very reckless,", "p-13"),
 ]
 
 
@@ -222,19 +222,19 @@ def test_every_direct_quote_verifies(
 
 
 def test_paragraphs_are_numbered_and_attributed(article: list[Passage]) -> None:
-    assert len(article) == 16
+    # The headline is not paragraph 1 and the cut-off byline is not a paragraph.
+    assert len(article) == 14
     assert [p.anchor for p in article[:3]] == ["p-1", "p-2", "p-3"]
     by_anchor = {p.anchor: p for p in article}
-    assert by_anchor["p-1"].speaker is None  # the headline names nobody
-    assert by_anchor["p-2"].speakers == ("knapper",)  # via the alias "A senior US official"
-    assert by_anchor["p-5"].speakers == ("knapper",)  # names nobody: carries p-4's speaker
-    assert by_anchor["p-8"].speaker == "knapper"
-    assert by_anchor["p-10"].speakers == ("snyder", "moon")
+    assert by_anchor["p-1"].speakers == ("knapper",)  # via the alias "A senior US official"
+    assert by_anchor["p-4"].speakers == ("knapper",)  # names nobody: carries p-3's speaker
+    assert by_anchor["p-7"].speaker == "knapper"
+    assert by_anchor["p-9"].speakers == ("snyder", "moon")
     # "The Moon administration ...," Snyder said: the one said to speak comes first.
-    assert by_anchor["p-11"].speakers == ("snyder", "moon")
-    assert by_anchor["p-12"].speaker == "tatsumi"
-    assert by_anchor["p-14"].speaker == "moon"
-    assert by_anchor["p-16"].speaker == "kim"
+    assert by_anchor["p-10"].speakers == ("snyder", "moon")
+    assert by_anchor["p-11"].speaker == "tatsumi"
+    assert by_anchor["p-13"].speaker == "moon"
+    assert not article[-1].text.startswith("By Kim")
 
 
 def test_possessive_and_case_insensitive_names() -> None:
@@ -261,7 +261,7 @@ def test_one_changed_word_is_a_near_miss(article: list[Passage]) -> None:
     quote = "By the same token, we believe that some caution is required to prevent tensions"
     verdict = verify_quote(quote, "knapper", article)
     assert verdict.status is Status.NEAR_MISS
-    assert verdict.anchor == "p-5"
+    assert verdict.anchor == "p-4"
     assert verdict.found_speaker is None  # the quoted speaker's own paragraph
     assert verdict.closest == (
         "By the same token, we believe that some prudence is required to prevent tensions"
@@ -276,7 +276,7 @@ def test_silently_dropped_word_is_a_near_miss(article: list[Passage]) -> None:
     quote = "We believe that some soul-searching is in order about decisions that have damaged"
     verdict = verify_quote(quote, "knapper", article)
     assert verdict.status is Status.NEAR_MISS
-    assert verdict.anchor == "p-4"
+    assert verdict.anchor == "p-3"
     assert "about {+political+} decisions" in (verdict.marked_quote or "")
 
 
@@ -303,7 +303,7 @@ def test_near_miss_in_someone_elses_words_names_them(article: list[Passage]) -> 
 def test_elisions_verify(article: list[Passage], quote: str) -> None:
     verdict = verify_quote(quote, "knapper", article)
     assert verdict.status is Status.VERIFIED, verdict.message
-    assert verdict.anchor == "p-4"
+    assert verdict.anchor == "p-3"
 
 
 def test_case_counts_inside_a_quote(article: list[Passage]) -> None:
@@ -320,21 +320,21 @@ def test_elision_does_not_cross_paragraphs(article: list[Passage]) -> None:
 @pytest.mark.parametrize(
     ("quote", "anchor"),
     [
-        ('"We believe that some soul-searching is in order about political decisions"', "p-4"),
-        ("We believe that some soul—searching\n  is in order", "p-4"),
-        ("We believe that some soul--searching is in order", "p-4"),
-        ("we believe that some soul – searching is in order", "p-4"),
-        ("Aspects of Japan–South Korea ties.", "p-5"),
-        ("damaged bilateral trust in recent months.", "p-4"),
-        ("damaged bilateral trust in recent months,”", "p-4"),
-        ("Which is arguably in Japan's longer-term strategic interest", "p-10"),
-        ("the Moon administration has yet to realize an optimal balance", "p-11"),
+        ('"We believe that some soul-searching is in order about political decisions"', "p-3"),
+        ("We believe that some soul—searching\n  is in order", "p-3"),
+        ("We believe that some soul--searching is in order", "p-3"),
+        ("we believe that some soul – searching is in order", "p-3"),
+        ("Aspects of Japan–South Korea ties.", "p-4"),
+        ("damaged bilateral trust in recent months.", "p-3"),
+        ("damaged bilateral trust in recent months,”", "p-3"),
+        ("Which is arguably in Japan's longer-term strategic interest", "p-9"),
+        ("the Moon administration has yet to realize an optimal balance", "p-10"),
         ("ＶＥＲＹ reckless", None),  # full-width letters differ in case: not the first letter
-        ("Very reckless.", "p-14"),
+        ("Very reckless.", "p-13"),
     ],
 )
 def test_typographic_variants(article: list[Passage], quote: str, anchor: str | None) -> None:
-    speaker = {"p-10": "snyder", "p-11": "snyder", "p-14": "moon"}.get(anchor or "", "knapper")
+    speaker = {"p-9": "snyder", "p-10": "snyder", "p-13": "moon"}.get(anchor or "", "knapper")
     verdict = verify_quote(quote, speaker, article)
     if anchor is None:
         assert verdict.status is not Status.VERIFIED
@@ -350,11 +350,11 @@ def test_normalise_folds_typography() -> None:
 @pytest.mark.parametrize(
     ("quote", "speaker", "anchor"),
     [
-        ("We believe that [Tokyo and Seoul] each suffer consequences", "knapper", "p-9"),
-        ("The [South Korean] administration has yet to realize", "snyder", "p-11"),
-        ("[Seoul and Tokyo] can find a space for creative solution", "knapper", "p-7"),
-        ("we believe that [it] each suffer", "knapper", "p-9"),
-        ("[we] believe that Japan and Korea each suffer", "knapper", "p-9"),
+        ("We believe that [Tokyo and Seoul] each suffer consequences", "knapper", "p-8"),
+        ("The [South Korean] administration has yet to realize", "snyder", "p-10"),
+        ("[Seoul and Tokyo] can find a space for creative solution", "knapper", "p-6"),
+        ("we believe that [it] each suffer", "knapper", "p-8"),
+        ("[we] believe that Japan and Korea each suffer", "knapper", "p-8"),
     ],
 )
 def test_bracketed_insertions_verify(
@@ -382,7 +382,7 @@ def test_short_quotes_match_whole_words() -> None:
 def test_short_quote_typo_is_a_near_miss(article: list[Passage]) -> None:
     verdict = verify_quote("very recklessly", "moon", article)
     assert verdict.status is Status.NEAR_MISS
-    assert verdict.anchor == "p-14"
+    assert verdict.anchor == "p-13"
     assert verdict.marked_quote == "very [-recklessly-]{+reckless+}"
 
 
@@ -391,11 +391,12 @@ def test_quote_said_by_someone_else_is_misattributed(article: list[Passage]) -> 
     verdict = verify_quote(quote, "knapper", article)
     assert verdict.status is Status.MISATTRIBUTED
     assert verdict.found_speaker == "snyder"
-    assert verdict.anchor == "p-11"
-    assert verdict.message == "found, but said by 'snyder', not 'knapper' (p-11)"
+    assert verdict.anchor == "p-10"
+    assert verdict.message == "found, but said by 'snyder', not 'knapper' (p-10)"
 
 
 def test_words_nobody_is_said_to_speak_are_misattributed(article: list[Passage]) -> None:
+    article = [Passage("p-1", "Soul-searching needed for Korea, Japan, over trade row.", None)]
     verdict = verify_quote("Soul-searching needed for Korea, Japan", "knapper", article)
     assert verdict.status is Status.MISATTRIBUTED
     assert verdict.found_speaker is None
@@ -549,9 +550,9 @@ def test_verify_briefing(workspace: Path) -> None:
     ]
     verdicts = verify_briefing(_briefing(quotes), workspace)
     assert [(v.status, v.anchor) for v in verdicts] == [
-        (Status.VERIFIED, "p-14"),
-        (Status.MISATTRIBUTED, "p-11"),
-        (Status.NEAR_MISS, "p-5"),
+        (Status.VERIFIED, "p-13"),
+        (Status.MISATTRIBUTED, "p-10"),
+        (Status.NEAR_MISS, "p-4"),
         (Status.NOT_FOUND, None),
         (Status.UNVERIFIABLE, None),
         (Status.UNVERIFIABLE, None),
