@@ -46,6 +46,9 @@ def test_schema_validates_the_sample_and_rejects_a_typo() -> None:
     for source in data["sources"]:
         if "date" in source:
             source["date"] = source["date"].isoformat()
+    for quote in data["quotes"]:
+        if "said" in quote:
+            quote["said"]["date"] = quote["said"]["date"].isoformat()
     validator = jsonschema.Draft202012Validator(json_schema())
     assert list(validator.iter_errors(data)) == []
     data["speakers"][0]["afiliation"] = "x"

@@ -31,6 +31,18 @@ class Outputs(BaseModel):
     pdf: StrictBool = True
 
 
+class MemoHeader(BaseModel):
+    """The memo's addressees: TO, FROM and THROUGH lines (DATE and SUBJECT come from the source)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    to: Line = Field(description="Who the memo is for: 'The Member'.")
+    from_: Line = Field(
+        alias="from", description="Who sends it: 'Jane Roe, Legislative Assistant'."
+    )
+    through: Line | None = Field(default=None, description="Who it passes through, if anyone.")
+
+
 class Config(BaseModel):
     """The settings in ``briefgen.yaml`` at the workspace root; every one is optional."""
 
@@ -48,6 +60,7 @@ class Config(BaseModel):
     language: Language = Field(default="en", description="Language of the briefings (html lang).")
     base_url: Url | None = Field(default=None, description="Address of the published site.")
     outputs: Outputs = Field(default_factory=Outputs)
+    memo: MemoHeader | None = Field(default=None, description="The one-page memo's header.")
 
     @field_validator("date_format")
     @classmethod

@@ -62,6 +62,9 @@ class Event(Strict):
     """The event the briefing covers."""
 
     title: Text
+    headline: Text | None = Field(
+        None, description="One line that states the news; the title is used without it."
+    )
     subtitle: Text | None = None
     date: Date
     end_date: Date | None = Field(None, description="Last day of a multi-day event.")
@@ -118,12 +121,23 @@ class Position(Strict):
     side: Id
     topic: Id
     stance: Markdown
+    summary: Text | None = Field(
+        None, description="The stance in one line of at most about 20 words, for the tables."
+    )
     speaker: Id | None = Field(None, description="Who voiced it (a speaker id).")
     as_of: Date | None = None
     sources: list[Id] = Field(default_factory=list)
     history: list[PastStance] = Field(
         default_factory=list, description="Earlier stances, newest first."
     )
+
+
+class Said(Strict):
+    """Where and when a quote was said, when that was not at the event."""
+
+    date: Date
+    occasion: Text = Field(description="Where it was said: 'at an emergency cabinet meeting'.")
+    source: Id | None = Field(None, description="A source that reports it being said then.")
 
 
 class Quote(Strict):
@@ -133,6 +147,8 @@ class Quote(Strict):
     speaker: Id
     text: Text
     topic: Id | None = None
+    key: bool = Field(False, description="A quote the principal must see (at most 3 in the memo).")
+    said: Said | None = Field(None, description="When and where, if not at the event.")
     context: Markdown | None = None
     source: Id
     locator: Text | None = Field(None, description="Paragraph number or timestamp.")
@@ -147,8 +163,15 @@ class Source(Strict):
     publisher: Text
     author: Text | None = None
     date: Date | None = None
+    date_note: Text | None = Field(
+        None, description="Why the date is not the publisher's: 'inferred: not printed'."
+    )
     url: Url | None = None
     file: Text | None = Field(None, description="Workspace path of the full text.")
+    quotes_complete: bool = Field(
+        True,
+        description="false: the file quotes the speakers more than the quotes list captures.",
+    )
 
 
 class Turn(Strict):
