@@ -11,7 +11,8 @@ from briefgen.source.loader import Document, load_bytes, read_bytes
 from briefgen.source.model import Briefing
 from briefgen.source.references import check_document
 from briefgen.source.schema import validate_document
-from briefgen.verify.quotes import Status, Verdict, verify_briefing
+from briefgen.verify.editorial import editorial_diagnostics
+from briefgen.verify.quotes import Evidence, Status, Verdict, verify_briefing
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,14 @@ def load_source(
     briefing, diagnostics = validate_document(document, Briefing)
     diagnostics += check_document(document, root, path.stem)
     broken = any(d.severity is Severity.ERROR for d in diagnostics)
-    verdicts = verify_briefing(briefing, root) if briefing and not broken else []
-    diagnostics += [d for n, v in enumerate(verdicts) if (d := _verdict_diagnostic(document, n, v))]
+    verdicts: list[Verdict] = []
+    if briefing is not None and not broken:
+        evidence = Evidence(briefing, root)
+        verdicts = verify_briefing(briefing, root, evidence)
+        diagnostics += [
+            d for n, v in enumerate(verdicts) if (d := _verdict_diagnostic(document, n, v))
+        ]
+        diagnostics += editorial_diagnostics(document, briefing, evidence, verdicts)
     diagnostics = sorted({d.promoted() if strict else d for d in diagnostics})
     if briefing is None or any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics

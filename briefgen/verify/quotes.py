@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from briefgen.source.model import Briefing, Quote
+from briefgen.source.model import Briefing, Quote, Source
 from briefgen.verify.align import SHORT_QUOTE_WORDS, Alignment, closest_alignment, occurrences
 from briefgen.verify.evidence import (
     MAX_EVIDENCE_BYTES,
@@ -41,6 +41,7 @@ __all__ = [
     "MAX_EVIDENCE_BYTES",
     "SHORT_QUOTE_WORDS",
     "WORD",
+    "Evidence",
     "Passage",
     "QuoteGap",
     "QuoteWord",
@@ -129,7 +130,7 @@ def verify_quote(text: str, speaker: str, passages: Sequence[Passage]) -> Verdic
     return Verdict(Status.NOT_FOUND, message="not found in the source")
 
 
-class _Evidence:
+class Evidence:
     """The passages each source offers, each file read once."""
 
     def __init__(self, briefing: Briefing, root: Path) -> None:
@@ -154,6 +155,15 @@ class _Evidence:
             self._files[source.file] = file_passages(self._root, source.file, self._people)
         return self._files[source.file]
 
+    def readable(self) -> list[tuple[Source, list[Passage]]]:
+        """Return every source whose passages can be read, with them."""
+        found = []
+        for source in self._sources.values():
+            passages = self.passages(source.id)
+            if not isinstance(passages, str):
+                found.append((source, passages))
+        return found
+
     def verify(self, quote: Quote) -> Verdict:
         """Check one quote against its source."""
         passages = self.passages(quote.source)
@@ -162,7 +172,9 @@ class _Evidence:
         return verify_quote(quote.text, quote.speaker, passages)
 
 
-def verify_briefing(briefing: Briefing, root: Path) -> list[Verdict]:
+def verify_briefing(
+    briefing: Briefing, root: Path, evidence: Evidence | None = None
+) -> list[Verdict]:
     """Check every quote of a briefing against its evidence, in order."""
-    evidence = _Evidence(briefing, root)
+    evidence = evidence or Evidence(briefing, root)
     return [evidence.verify(quote) for quote in briefing.quotes]

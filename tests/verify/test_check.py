@@ -261,8 +261,11 @@ def test_quotes_are_verified_against_the_evidence(tmp_path: Path) -> None:
     text = replace("    speaker: knapper\n    text:", "    speaker: snyder\n    text:")
     found = only(tmp_path, text)
     assert "error: quotes[0].text: found, but said by 'knapper', not 'snyder'" in found
-    found = only(tmp_path, replace("some soul-searching is in order", "nothing of the kind"))
+    text = replace("some soul-searching is in order", "nothing of the kind")
+    found, uncaptured = diagnostics(tmp_path, text)
     assert "error: quotes[0].text: not found in the source" in found
+    # The article's quotation of Knapper is now captured by no quote.
+    assert "warning: sources[0].file: para 1 quotes knapper" in uncaptured
 
 
 def test_quote_without_evidence_is_unverifiable(tmp_path: Path) -> None:
