@@ -224,10 +224,11 @@ def gone(manifest: Manifest, site: SiteRecord | None) -> list[str]:
 def start_pdf_workers(pool: PdfPool, plans: Sequence[Planned], options: Options) -> None:
     """Start the PDF workers the plan foresees, so that they load WeasyPrint meanwhile.
 
-    Each briefing planned for PDFs makes two (one without a transcript); a worker that
-    turns out not to be needed is ended unused, and so are all when no PDF is planned.
+    Each briefing planned for PDFs makes three (brief, memo, transcript; two without a
+    transcript); a worker that turns out not to be needed is ended unused, and so are all
+    when no PDF is planned.
     """
-    foreseen = 2 * sum(PDFS in p.todo for p in plans)
+    foreseen = 3 * sum(PDFS in p.todo for p in plans)
     if foreseen:
         pool.grow(min(options.workers or cpu_count(), foreseen))
     else:

@@ -18,6 +18,7 @@ from briefgen.build.plan import Planned, Prepared
 from briefgen.build.progress import Reporter
 from briefgen.errors import Diagnostic, RenderError, Severity, SourceError
 from briefgen.pdf.jobs import PdfJob, PdfOutput
+from briefgen.render.brief import MEMO_PAGES, memo_cuts
 from briefgen.render.meta import BriefingMeta
 from briefgen.source.loader import Document
 from briefgen.verify.check import LoadedSource, load_source
@@ -81,10 +82,12 @@ def stage_pages(
 def briefing_pages(ws: Workspace, source: LoadedSource, meta: BriefingMeta) -> dict[str, str]:
     """Render the web pages made from one source, by output path.
 
-    The briefing, its transcript (if it has one) and the text of each source with a file.
+    The full brief, the memo, the transcript (if there is one) and the text of each source
+    with a file.
     """
     slug = source.slug
     pages = {f"{slug}/index.html": ws.renderer.briefing_page(source, meta)}
+    pages[f"{slug}/memo.html"] = ws.renderer.memo_page(source, meta)
     if source.briefing.transcript:
         pages[f"{slug}/transcript.html"] = ws.renderer.transcript_page(source, meta)
     for relative, page in ws.renderer.evidence_pages(source, meta).items():
@@ -108,20 +111,40 @@ def plan_pdfs(
     return planned, made
 
 
+def part_job(
+    ws: Workspace,
+    source: LoadedSource,
+    meta: BriefingMeta,
+    part: tuple[str, str],
+    timeout: float,
+    max_pages: int | None = None,
+) -> PdfJob:
+    """Describe the PDF of one part of a briefing (its memo, its transcript) from its HTML."""
+    name, html = part
+    return PdfJob(
+        slug=f"{source.slug}-{name}",
+        html=html,
+        root=ws.root,
+        created=ws.when,
+        identifier=identifier(f"{source.slug}:{name}:{meta.content_id}"),
+        timeout=timeout,
+        max_pages=max_pages,
+    )
+
+
 def briefing_pdfs(
     ws: Workspace, source: LoadedSource, meta: BriefingMeta, timeout: float
 ) -> dict[str, PdfJob]:
-    """Describe the PDFs made from one source, by output path: the briefing, the transcript."""
+    """Describe the PDFs made from one source, by output path: brief, memo, transcript."""
     slug = source.slug
     jobs = {f"{slug}/{slug}.pdf": pdf_job(source, meta, ws, timeout)}
+    memo = ws.renderer.memo_print(source, meta)
+    memo_job = part_job(ws, source, meta, ("memo", memo), timeout, MEMO_PAGES)
+    jobs[f"{slug}/{slug}-memo.pdf"] = memo_job
     if source.briefing.transcript:
-        jobs[f"{slug}/{slug}-transcript.pdf"] = PdfJob(
-            slug=f"{slug}-transcript",
-            html=ws.renderer.transcript_print(source, meta),
-            root=ws.root,
-            created=ws.when,
-            identifier=identifier(f"{slug}:transcript:{meta.content_id}"),
-            timeout=timeout,
+        transcript = ws.renderer.transcript_print(source, meta)
+        jobs[f"{slug}/{slug}-transcript.pdf"] = part_job(
+            ws, source, meta, ("transcript", transcript), timeout
         )
     return jobs
 
@@ -152,7 +175,10 @@ def stage_pdfs(
     sources: Mapping[str, LoadedSource],
 ) -> list[Diagnostic]:
     """Stage the rendered PDFs and return their warnings; RenderError naming every failure."""
-    done = list(zip(planned, outputs, strict=True))
+    done = [
+        (pdf, too_long(pdf, out, sources[pdf.slug]))
+        for pdf, out in zip(planned, outputs, strict=True)
+    ]
     failed = [(pdf.slug, out) for pdf, out in done if isinstance(out, RenderError)]
     if failed:
         message = "\n".join(str(error) for _, error in failed)
@@ -162,7 +188,20 @@ def stage_pdfs(
         assert isinstance(output, PdfOutput)
         warnings += refusals(sources[pdf.slug], output)
         writer.stage(pdf.relative, output.data)
-    return warnings
+    return sorted(set(warnings))  # the memo and the full brief refuse the same URLs
+
+
+def too_long(
+    pdf: PlannedPdf, output: PdfOutput | RenderError, source: LoadedSource
+) -> PdfOutput | RenderError:
+    """Fail a PDF with a page limit (the memo) that runs longer, naming what to cut."""
+    limit = pdf.job.max_pages
+    if isinstance(output, RenderError) or limit is None or output.pages <= limit:
+        return output
+    return RenderError(
+        f"{source.display}: the memo runs to {output.pages} pages, and may run to {limit} at "
+        f"most; cut {memo_cuts(source.briefing)}, or move detail to the full brief"
+    )
 
 
 def refusals(source: LoadedSource, output: PdfOutput) -> list[Diagnostic]:

@@ -34,6 +34,7 @@ class PdfJob:
     identifier: bytes = b""
     timeout: float = 120.0
     folders: tuple[Path, ...] = ()
+    max_pages: int | None = None  # more pages fail the job (the memo's limit)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class PdfOutput:
     data: bytes
     refused: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
+    pages: int = 0
 
 
 def source_date(env: Mapping[str, str] = os.environ) -> datetime | None:

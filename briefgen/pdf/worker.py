@@ -74,12 +74,16 @@ def _render(job: PdfJob) -> PdfOutput:
     base_url = (job.root / "templates").resolve().as_uri() + "/"
     with _captured("weasyprint") as messages:
         html = weasyprint.HTML(string=job.html, base_url=base_url, url_fetcher=fetcher)
-        data = html.write_pdf(
-            pdf_variant=PDF_VARIANT,
-            pdf_identifier=job.identifier or None,
-            attachments=attachments,
-        )
-    return PdfOutput(data, tuple(dict.fromkeys(fetcher.refused)), tuple(messages))
+        # render, then write: the same as html.write_pdf(), with the page count in hand
+        options = {
+            "pdf_variant": PDF_VARIANT,
+            "pdf_identifier": job.identifier or None,
+            "attachments": attachments,
+        }
+        document = html.render(**options)
+        data = document.write_pdf(**options)
+    refused = tuple(dict.fromkeys(fetcher.refused))
+    return PdfOutput(data, refused, tuple(messages), len(document.pages))
 
 
 def _pin_source_date(created: datetime | None) -> None:

@@ -15,9 +15,15 @@ from markupsafe import Markup
 from briefgen.errors import RenderError, TemplateError
 from briefgen.paths import builtin_templates
 from briefgen.render import markdown
+from briefgen.render.brief import briefing_context
+from briefgen.render.checks import check_context
 from briefgen.render.cjk import native_lang
 from briefgen.render.meta import BriefingMeta
-from briefgen.render.views import briefing_context
+from briefgen.render.transcript import (
+    evidence_context,
+    evidence_texts,
+    transcript_context,
+)
 from briefgen.source.config import Config
 from briefgen.verify.check import LoadedSource
 
@@ -85,16 +91,19 @@ class Renderer:
 
     def briefing_page(self, source: LoadedSource, meta: BriefingMeta) -> str:
         """Render a briefing's web page, each quote's verification linked to its words."""
-        from briefgen.render.transcript import check_context  # transcript.py imports this module
-
-        context = briefing_context(source, meta) | check_context(source)
-        return self.render("briefing.html", context, for_print=False)
+        return self.render("briefing.html", checked_context(source, meta), for_print=False)
 
     def briefing_print(self, source: LoadedSource, meta: BriefingMeta) -> str:
-        """Render the self-contained HTML that WeasyPrint turns into the PDF."""
-        from briefgen.render.transcript import check_context
+        """Render the self-contained HTML that WeasyPrint turns into the full brief's PDF."""
+        return self.print_page("print.html", checked_context(source, meta))
 
-        return self.print_page("print.html", briefing_context(source, meta) | check_context(source))
+    def memo_page(self, source: LoadedSource, meta: BriefingMeta) -> str:
+        """Render the memo's print-friendly web page."""
+        return self.render("memo.html", checked_context(source, meta), for_print=False)
+
+    def memo_print(self, source: LoadedSource, meta: BriefingMeta) -> str:
+        """Render the self-contained HTML of the one-page memo's PDF."""
+        return self.print_page("memo_print.html", checked_context(source, meta))
 
     def print_page(self, name: str, context: dict[str, Any]) -> str:
         """Render a template for WeasyPrint: print CSS inlined, the logo as a data: URI."""
@@ -172,27 +181,29 @@ class Renderer:
 
     def transcript_page(self, source: LoadedSource, meta: BriefingMeta) -> str:
         """Render output/<slug>/transcript.html: every turn, the quoted words marked."""
-        from briefgen.render.transcript import transcript_context
 
         context = briefing_context(source, meta) | transcript_context(source, for_print=False)
         return self.render("transcript.html", context, for_print=False)
 
     def transcript_print(self, source: LoadedSource, meta: BriefingMeta) -> str:
         """Render the print HTML of the transcript PDF."""
-        from briefgen.render.transcript import transcript_context
 
         context = briefing_context(source, meta) | transcript_context(source, for_print=True)
         return self.print_page("transcript_print.html", context)
 
     def evidence_pages(self, source: LoadedSource, meta: BriefingMeta) -> dict[str, str]:
         """Render each source text as sources/<id>.html (by path in the briefing's folder)."""
-        from briefgen.render.transcript import evidence_context, evidence_texts
 
         pages = {}
         for evidence in evidence_texts(source):
             context = briefing_context(source, meta) | evidence_context(source, evidence)
             pages[evidence.href] = self.render("evidence.html", context, for_print=False)
         return pages
+
+
+def checked_context(source: LoadedSource, meta: BriefingMeta) -> dict[str, Any]:
+    """Return a briefing's context with each quote's verification and the evidence pages."""
+    return briefing_context(source, meta) | check_context(source)
 
 
 def _read(path: Path) -> bytes:

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from briefgen.render import markdown
-from briefgen.render.meta import BriefingMeta
-from briefgen.source.model import Briefing, Position, Quote, Side, Speaker, Topic
-from briefgen.verify.check import LoadedSource
+from briefgen.source.model import Briefing, Position, Quote, Side, Source, Speaker, Topic
+
+# Kinds of source that report an event rather than record it: quotes verified against
+# them are "as reported by" their publisher.
+REPORT_KINDS = frozenset({"article", "news", "news report", "report", "wire", "press report"})
 
 
 @dataclass(frozen=True)
 class QuoteView:
-    """A quote with its anchor, speaker and numbered source."""
+    """A quote with its anchor, number, speaker and numbered source."""
 
     anchor: str
     quote: Quote
     speaker: Speaker
     source_number: int | None
+    number: int = 0
+    source: Source | None = None
+
+    @property
+    def reported_by(self) -> str | None:
+        """Return the publisher whose report the quote comes from, if it is a report."""
+        source = self.source
+        reported = source is not None and source.kind.strip().lower() in REPORT_KINDS
+        return source.publisher if reported and source is not None else None
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,12 @@ class SideView:
     silent_on: list[Topic]
     voices: list[Speaker]
     quotes: list[QuoteView]
+    represented: bool = True
+    reported: frozenset[str] = frozenset()  # the topics whose position is the report's
+
+    def is_reported(self, topic_id: str) -> bool:
+        """Tell whether the side's position on a topic comes from a report, not a speaker."""
+        return topic_id in self.reported
 
 
 def citation_numbers(b: Briefing) -> dict[str, int]:
@@ -42,48 +57,36 @@ def citation_numbers(b: Briefing) -> dict[str, int]:
             if position:
                 cited += position.sources + [s for h in position.history for s in h.sources]
         cited += [source for side_id, source in said if side_id == side.id]
-    cited += [q.source for q in b.quotes] + [s.id for s in b.sources]
+    cited += [q.source for q in b.quotes]
+    cited += [q.said.source for q in b.quotes if q.said and q.said.source]
+    cited += [s.id for s in b.sources]
     known = {s.id for s in b.sources}
     order = [s for s in dict.fromkeys(cited) if s in known]
     return {source_id: n for n, source_id in enumerate(order, 1)}
 
 
 def quote_views(b: Briefing, numbers: dict[str, int]) -> list[QuoteView]:
-    """Return every quote with its anchor, speaker and source number."""
+    """Return every quote with its anchor, number, speaker and source."""
+    sources = {s.id: s for s in b.sources}
     return [
-        QuoteView(anchor, q, b.speaker(q.speaker), numbers.get(q.source))
-        for anchor, q in zip(b.quote_ids(), b.quotes, strict=True)
+        QuoteView(anchor, q, b.speaker(q.speaker), numbers.get(q.source), n, sources.get(q.source))
+        for n, (anchor, q) in enumerate(zip(b.quote_ids(), b.quotes, strict=True), 1)
     ]
 
 
+def reported(b: Briefing, position: Position) -> bool:
+    """Tell whether a position's text comes from a report rather than a speaker at the event."""
+    return position.speaker is None or not b.speaker(position.speaker).present
+
+
 def side_view(b: Briefing, side: Side, quotes: list[QuoteView]) -> SideView:
-    """Gather one side's positions, voices and quotes."""
+    """Gather one side's positions, voices and quotes, and whether anyone spoke for it."""
     stated = [(t, b.position(side.id, t.id)) for t in b.topics]
     positions = [(t, p) for t, p in stated if p is not None]
     voiced_by = {p.speaker for _, p in positions}
     voices = [s for s in b.speakers if s.side == side.id or s.id in voiced_by]
     own = [q for q in quotes if q.speaker.side == side.id]
-    return SideView(side, positions, [t for t, p in stated if p is None], voices, own)
-
-
-def briefing_context(source: LoadedSource, meta: BriefingMeta) -> dict[str, Any]:
-    """Return everything a briefing template needs, precomputed."""
-    b = source.briefing
-    numbers = citation_numbers(b)
-    quotes = quote_views(b, numbers)
-    summary = markdown.plain_text(b.event.summary)
-    return {
-        "b": b,
-        "slug": source.slug,
-        "meta": meta,
-        "sides": [side_view(b, side, quotes) for side in b.sides],
-        "quotes": quotes,
-        "numbers": numbers,
-        "sources": sorted(b.sources, key=lambda s: numbers[s.id]),
-        "speakers": {s.id: s for s in b.speakers},
-        "topics": {t.id: t for t in b.topics},
-        "side_names": {s.id: s.name for s in b.sides},
-        "participants": sorted(b.speakers, key=lambda s: not s.present),
-        "description": b.event.subtitle or markdown.shorten(summary, 200),
-        "keywords": ", ".join(t.title for t in b.topics),
-    }
+    represented = any(s.present for s in b.speakers if s.side == side.id)
+    from_report = frozenset(t.id for t, p in positions if reported(b, p))
+    silent = [t for t, p in stated if p is None]
+    return SideView(side, positions, silent, voices, own, represented, from_report)

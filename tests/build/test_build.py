@@ -86,6 +86,8 @@ def test_build_writes_pages_pdf_assets_and_index(built: tuple[Path, BuildResult]
         "assets/search.js",
         f"{SAMPLE}/index.html",
         f"{SAMPLE}/{SAMPLE}.pdf",
+        f"{SAMPLE}/memo.html",
+        f"{SAMPLE}/{SAMPLE}-memo.pdf",
         f"{SAMPLE}/sources/korea-herald-2019-08-08.html",
         "sides/index.html",
         "speakers/index.html",
@@ -276,6 +278,7 @@ def test_refused_urls_become_warnings(tmp_path: Path) -> None:
     assert "http://127.0.0.1:9/remote.css" in warning.message
     assert warning.path.endswith("event.yaml")
     assert (root / "output" / "event" / "event.pdf").is_file()
+    assert (root / "output" / "event" / "event-memo.pdf").is_file()
 
 
 def test_nothing_to_build_is_a_usage_error(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from _workspace import REPO, SMALL
 
 from briefgen.errors import TemplateError
 from briefgen.paths import builtin_templates
+from briefgen.render.brief import position_line
 from briefgen.render.cjk import native_lang
 from briefgen.render.environment import Renderer
 from briefgen.render.markdown import first_sentence, markdown_inline, markdown_to_html, plain_text
@@ -30,16 +31,17 @@ GOLDEN = REPO / "tests" / "golden"
 
 # --- sections, anchors, attribution ------------------------------------------------------------
 
+# So-what first: the reader's part, then the reference annexes.
 SECTIONS = [
     "Bottom line",
-    "Background",
-    "Each side’s view",
-    "Where the sides stand",
-    "Key quotes",
     "Takeaways",
     "Questions to ask",
-    "Participants",
-    "Sources",
+    "Where the sides stand",
+    "Each side’s view",
+    "Annex A · Background",
+    "Annex B · Quotes and their verification",
+    "Annex C · Participants",
+    "Annex D · Sources",
 ]
 
 
@@ -78,13 +80,15 @@ def test_headings_descend_one_level_at_a_time(pages: dict[str, Node], kind: str)
 
 def test_sides_are_parallel(pages: dict[str, Node], sample: LoadedSource) -> None:
     sides = pages["page"].find_all("section", class_="side")
-    assert [s.find_all("h3")[0].text() for s in sides] == [s.name for s in sample.briefing.sides]
+    names = [s.find_all("h3")[0].text() for s in sides]
+    assert [n.removesuffix(" (not represented at the event)") for n in names] == [
+        s.name for s in sample.briefing.sides
+    ]
     for section in sides:
-        assert [h.text() for h in section.find_all("h4")] == [
-            "Positions",
-            "Who voiced it",
-            "Key quotes",
-        ]
+        assert section.find_all("div", class_="side-summary")
+        assert section.find_all("dl", class_="positions") or section.find_all(class_="none")
+        (voices,) = section.find_all("p", class_="voices")
+        assert "Voiced by" in voices.text() and "Quotes in Annex B" in voices.text()
 
 
 def test_quote_and_position_anchors(pages: dict[str, Node], sample: LoadedSource) -> None:
@@ -113,7 +117,9 @@ def test_matrix_is_a_real_table(pages: dict[str, Node], sample: LoadedSource) ->
     b = sample.briefing
     table = pages["page"].find_all("table", class_="matrix")[0]
     assert table.find_all("caption")[0].text()
-    cols = [th.text() for th in table.find_all("th", scope="col")]
+    cols = [
+        th.text().removesuffix(" (not represented)") for th in table.find_all("th", scope="col")
+    ]
     assert cols == ["Topic", *[s.name for s in b.sides]]
     rows = [th.text() for th in table.find_all("th", scope="row")]
     assert rows == [t.title for t in b.topics]
@@ -130,7 +136,10 @@ def test_matrix_is_a_real_table(pages: dict[str, Node], sample: LoadedSource) ->
             else:
                 (link,) = cell.find_all("a")
                 assert link.attrs["href"] == f"#position-{side.id}-{topic.id}"
-                assert plain_text(position.stance).startswith(link.text().rstrip("…"))
+                # A line per cell: the position's summary, else the stance's first sentence.
+                assert link.text() == position_line(position)
+                if position.summary is None:
+                    assert plain_text(position.stance).startswith(link.text().rstrip("…"))
 
 
 def test_matrix_scroll_region_is_labelled_and_focusable(pages: dict[str, Node]) -> None:
@@ -166,23 +175,38 @@ def test_quotes_are_in_quotation_marks_and_attributed(
     numbers = citation_numbers(b)
     for anchor, quote in zip(b.quote_ids(), b.quotes, strict=True):
         item = pages["page"].by_id(f"quote-{anchor}")
-        assert item.find_all("blockquote")[0].text() == f"“{quote.text}”"
+        number = item.attrs["value"]
+        assert item.find_all("blockquote")[0].text() == f"B{number} “{quote.text}”"
         speaker = b.speaker(quote.speaker)
-        attribution = item.find_all("p", class_="attribution")[0]
+        # Quotes are grouped under their speaker, whose heading attributes them.
+        group = next(
+            g for g in pages["page"].find_all("section", class_="quote-group") if item in g.iter()
+        )
+        heading = group.find_all("h3")[0].text()
         for part in (speaker.name, speaker.title, speaker.affiliation):
-            assert part in attribution.text()
-        ref = attribution.find_all("a", class_="ref")[0]
-        assert ref.text() == f"[{numbers[quote.source]}]"
-        assert ref.attrs["href"] == f"#source-{quote.source}"
+            assert part in heading
+        meta = item.find_all("p", class_="quote-meta")[0]
+        assert "Verified: matches the words of the Korea Herald report, para" in meta.text()
+        cited = {a.attrs["href"] for a in pages["page"].by_id("quotes").find_all("a", class_="ref")}
+        assert f"#source-{quote.source}" in cited
+        assert f"[{numbers[quote.source]}]" in pages["page"].by_id("quotes").text()
 
 
 def test_side_sections_hold_their_own_speakers_quotes(
     pages: dict[str, Node], sample: LoadedSource
 ) -> None:
     b = sample.briefing
+    anchors = dict(zip(b.quote_ids(), b.quotes, strict=True))
     for side in b.sides:
         section = pages["page"].by_id(f"side-{side.id}")
-        shown = [q.text()[1:-1] for q in section.find_all("blockquote")]
+        assert not section.find_all("blockquote")  # each quote is printed once, in Annex B
+        (voices,) = section.find_all("p", class_="voices")
+        linked = [
+            a.attrs["href"] or ""
+            for a in voices.find_all("a")
+            if "#quote-" in (a.attrs["href"] or "")
+        ]
+        shown = [anchors[href.removeprefix("#quote-")].text for href in linked]
         assert shown == [q.text for q in b.quotes if b.speaker(q.speaker).side == side.id]
 
 
@@ -207,7 +231,7 @@ def test_quote_without_id_is_anchored_by_position(
     fixture_source: LoadedSource, fixture_renderer: Renderer, meta: BriefingMeta
 ) -> None:
     doc = parse(fixture_renderer.briefing_page(fixture_source, meta))
-    assert doc.by_id("quote-q1").find_all("blockquote")[0].text().startswith("“A voluntary")
+    assert "“A voluntary" in doc.by_id("quote-q1").find_all("blockquote")[0].text()
     assert doc.by_id("quote-five-years")
 
 
@@ -216,11 +240,10 @@ def test_side_without_positions_or_voices_keeps_the_structure(
 ) -> None:
     doc = parse(fixture_renderer.briefing_page(fixture_source, meta))
     section = doc.by_id("side-observers")
-    assert [h.text() for h in section.find_all("h4")] == [
-        "Positions",
-        "Who voiced it",
-        "Key quotes",
-    ]
+    assert section.find_all("div", class_="side-summary")
+    (voices,) = section.find_all("p", class_="voices")
+    assert "no one named in the briefing" in voices.text()
+    assert "none from this side’s speakers" in voices.text()
     assert "No stated position on: A regional vessel registry; Joint patrols." in section.text()
     history = doc.by_id("position-fishing-nations-registry").find_all("ul", class_="history")[0]
     assert "Earlier, as of 01 Jun 2022" in history.text()
