@@ -110,6 +110,7 @@ def site(
         (out / source.slug).mkdir(parents=True)
         (out / "assets").mkdir()
         (out / source.slug / "index.html").write_text(renderer.briefing_page(source, meta), "utf-8")
+        (out / source.slug / "memo.html").write_text(renderer.memo_page(source, meta), "utf-8")
         (out / "index.html").write_text(renderer.index_page([(source, meta)]), "utf-8")
         for asset, data in renderer.assets().items():
             (out / "assets" / asset).write_bytes(data)

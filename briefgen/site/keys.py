@@ -103,7 +103,8 @@ class PageKeys:
         }
         b = event.briefing
         dates = [s.date for s in b.sources]
-        row = self.digest((event, b.event, event.meta.has_transcript, dates))
+        people = [(s.id, s.name) for s in b.speakers]  # the home page lists them
+        row = self.digest((event, b.event, event.meta.has_transcript, dates, people))
         topics = {t.id: title for t in b.topics if (title := _title(event, t.id))}
         sides = {s.id: side.name for s in b.sides if (side := event.side(s.id))}
         return EventRecord(

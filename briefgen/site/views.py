@@ -100,8 +100,9 @@ class EventView:
             if speaker is None:
                 continue
             side, topic = self.side(speaker.side), self.topic(q.topic)
+            date, occasion = (q.said.date, q.said.occasion) if q.said else (self.date, None)
             said = Statement(
-                self.date, "quote", self, speaker, topic, side, q.text, f"quote-{anchor}"
+                date, "quote", self, speaker, topic, side, q.text, f"quote-{anchor}", occasion
             )
             found.setdefault(speaker.id, []).append(said)
         return found
@@ -127,6 +128,7 @@ class Statement:
     side: Side | None
     text: str
     anchor: str
+    occasion: str | None = None  # where a quote was said, when not at the event
 
 
 @dataclass(frozen=True)

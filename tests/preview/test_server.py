@@ -30,7 +30,7 @@ from briefgen.preview.server import Outcome, Preview, describe
 from briefgen.verify.check import check_paths
 
 SLUG = "korea-japan-trade-2019"
-LEAD = "The State Department's Deputy Assistant Secretary for East Asia"
+LEAD = "Washington holds both allies responsible."
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # Only guards against a hang: each wait is for a state (a build reported, a page changed),
@@ -300,6 +300,7 @@ def test_the_page_state_changes_only_when_the_page_does(preview: Preview, source
     assert preview.token("/") != before
     preview.build_once()
     assert preview.token(path) == before  # same content, no reload
+    assert LEAD in source.read_text()
     save(source, source.read_text().replace(LEAD, f"Kumquat {LEAD}", 1))
     eventually(lambda: preview.token(path) != before)
 

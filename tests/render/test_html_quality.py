@@ -14,6 +14,8 @@ PAGES = [
     "sample/korea-japan-trade-2019/index.html",
     "fixture/index.html",
     "fixture/pacific-fisheries-2024/index.html",
+    "sample/korea-japan-trade-2019/memo.html",
+    "fixture/pacific-fisheries-2024/memo.html",
 ]
 
 
@@ -52,6 +54,22 @@ def test_matrix_scrolls_inside_its_region_on_a_phone(site: Path, page_at: Any) -
     page.focus(".table-scroll")
     page.keyboard.press("ArrowRight")  # keyboard users can scroll the focused region
     page.wait_for_function("document.querySelector('.table-scroll').scrollLeft > 0", timeout=3000)
+
+
+STICKY_SCRIPT = """() => {
+  const region = document.querySelector('.table-scroll');
+  region.scrollLeft = region.scrollWidth;
+  const topic = document.querySelector('.matrix tbody th').getBoundingClientRect();
+  return {scrolled: region.scrollLeft, topicLeft: topic.left,
+          regionLeft: region.getBoundingClientRect().left};
+}"""
+
+
+def test_the_topic_column_stays_in_view_while_the_matrix_scrolls(site: Path, page_at: Any) -> None:
+    page = page_at(site / "sample/korea-japan-trade-2019/index.html", WIDTHS["phone"])
+    found = page.evaluate(STICKY_SCRIPT)
+    assert found["scrolled"] > 0, found
+    assert abs(found["topicLeft"] - found["regionLeft"]) <= 2, found
 
 
 def test_skip_link_reaches_main(site: Path, page_at: Any) -> None:
