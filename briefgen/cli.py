@@ -183,6 +183,9 @@ _FOLDER = click.option(
 @click.argument("paths", nargs=-1, type=_PATHS)
 @_OUTPUT
 @click.option("--pdf/--no-pdf", default=None, help="Build PDFs too (default: from briefgen.yaml).")
+@click.option(
+    "--docx/--no-docx", default=None, help="Write Word files too (default: from briefgen.yaml)."
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="PDFs rendered at once (default: CPUs)."
@@ -239,6 +242,33 @@ def serve(paths: tuple[Path, ...], port: int, output: Path | None, pdf: bool) ->
             report=lambda outcome: click.echo(outcome.text()),
         )
         preview.run(lambda url: click.echo(f"Serving {url} — Ctrl-C to stop"))
+
+
+@main.command()
+@click.argument("slug")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("sources"),
+    show_default=True,
+    help="Folder holding the sources.",
+)
+@_OUTPUT
+@click.option(
+    "--eml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a multipart e-mail (text and HTML) a mail client opens.",
+)
+def email(slug: str, folder: Path, output: Path | None, eml: Path | None) -> None:
+    """Print a plain-text summary of SLUG to paste into a message (never sends anything)."""
+    from briefgen.build.summary import email_summary
+
+    with _reported():
+        text, message = email_summary(slug, folder, output)
+        if eml is not None:
+            eml.write_bytes(message)
+        click.echo(text, nl=False)
 
 
 @main.command()

@@ -14,7 +14,7 @@ want_test=0
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
           fonts-noto-core fonts-noto-cjk)
 if [ "$want_test" = 1 ]; then
-  packages+=(chromium poppler-utils default-jre-headless)
+  packages+=(chromium poppler-utils default-jre-headless libreoffice-writer-nogui)
 fi
 
 missing=()

@@ -22,12 +22,24 @@ LAYERS = [
     {"importers"},
     {"render"},
     {"site"},
-    {"pdf"},
+    {"pdf", "word", "mail"},  # the output formats: each its own library, after the views
     {"build"},
     {"preview"},
     {"cli", "__init__", "__main__"},
 ]
-STAGES = ["source", "verify", "diff", "importers", "render", "site", "pdf", "build", "preview"]
+STAGES = [
+    "source",
+    "verify",
+    "diff",
+    "importers",
+    "render",
+    "site",
+    "pdf",
+    "word",
+    "mail",
+    "build",
+    "preview",
+]
 
 
 def module_name(path: Path) -> str:

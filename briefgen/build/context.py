@@ -28,6 +28,7 @@ class OptionValues(TypedDict, total=False):
     """The keyword options ``build()`` takes: the fields of ``Options``."""
 
     pdf: bool | None
+    docx: bool | None
     strict: bool
     workers: int | None
     pdf_timeout: float
@@ -46,6 +47,7 @@ class Options:
     """
 
     pdf: bool | None = None
+    docx: bool | None = None
     strict: bool = False
     workers: int | None = None
     pdf_timeout: float = PDF_TIMEOUT
@@ -78,6 +80,7 @@ class Workspace:
     pinned: dt.datetime | None
     pdf: bool
     template_digest: bytes
+    docx: bool = False
 
     def writer(self) -> OutputWriter:
         """Return a writer into the output, stamping files with the pinned date if any."""
@@ -114,6 +117,7 @@ def open_workspace(
         pinned=pinned,
         pdf=config.outputs.pdf if options.pdf is None else options.pdf,
         template_digest=template_digest(root, renderer),
+        docx=config.outputs.docx if options.docx is None else options.docx,
     )
 
 

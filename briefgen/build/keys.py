@@ -59,9 +59,9 @@ def input_key(
     return str(digest.hexdigest())
 
 
-def group_key(key: str, group: str, has_pdf: bool = True) -> str:
-    """Key one group of a briefing's outputs: its pages also depend on whether a PDF is linked."""
-    linked = str(has_pdf) if group == PAGES else ""
+def group_key(key: str, group: str, has_pdf: bool = True, docx: bool = False) -> str:
+    """Key one group of a briefing's outputs: its pages also on the PDF and Word files linked."""
+    linked = (str(has_pdf) + ("+docx" if docx else "")) if group == PAGES else ""
     return hashlib.sha256(f"{key}\0{group}\0{linked}".encode()).hexdigest()
 
 

@@ -91,7 +91,7 @@ def decide(
     todo = frozenset(
         group
         for group in wanted(ws)
-        if not record.current(group, group_key(key, group, has_pdf), ws.out_dir)
+        if not record.current(group, group_key(key, group, has_pdf, ws.docx), ws.out_dir)
     )
     return has_pdf, todo
 
@@ -161,7 +161,9 @@ def briefing_meta(
     linked = ws.pdf if has_pdf is None else has_pdf
     transcript = bool(source.briefing.transcript)
     digest = content_id(source, ws.template_digest)
-    return BriefingMeta(digest, ws.when.date(), linked, revision or Revision(), transcript)
+    return BriefingMeta(
+        digest, ws.when.date(), linked, revision or Revision(), transcript, has_docx=ws.docx
+    )
 
 
 def records(

@@ -72,11 +72,25 @@ def stage_pages(
     made: MadeNow = {}
     for p in todo:
         pages = briefing_pages(ws, p.source, p.meta)
-        for relative, page in pages.items():
-            writer.stage(relative, page.encode("utf-8"))
-        made[p.slug] = {PAGES: Made(group_key(p.key, PAGES, p.has_pdf), tuple(pages))}
+        files = {relative: page.encode("utf-8") for relative, page in pages.items()}
+        files |= word_files(ws, p.source, p.meta) if ws.docx else {}
+        for relative, data in files.items():
+            writer.stage(relative, data)
+        key = group_key(p.key, PAGES, p.has_pdf, ws.docx)
+        made[p.slug] = {PAGES: Made(key, tuple(files))}
         reporter.advance()
     return made
+
+
+def word_files(ws: Workspace, source: LoadedSource, meta: BriefingMeta) -> dict[str, bytes]:
+    """Write the full brief and the memo as Word documents, by output path."""
+    from briefgen import word  # python-docx loads only for builds that ask for Word
+
+    slug, templates = source.slug, ws.root / "templates"
+    return {
+        f"{slug}/{slug}.docx": word.full_brief(source, meta, ws.config, templates),
+        f"{slug}/{slug}-memo.docx": word.memo(source, meta, ws.config, templates),
+    }
 
 
 def briefing_pages(ws: Workspace, source: LoadedSource, meta: BriefingMeta) -> dict[str, str]:

@@ -36,3 +36,4 @@ class BriefingMeta:
     has_pdf: bool = True
     revision: Revision = field(default_factory=Revision)
     has_transcript: bool = False
+    has_docx: bool = False  # Word files of the brief and the memo are written beside it

@@ -29,6 +29,7 @@ class Outputs(BaseModel):
 
     html: StrictBool = True
     pdf: StrictBool = True
+    docx: StrictBool = False
 
 
 class MemoHeader(BaseModel):
