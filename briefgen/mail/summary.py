@@ -58,7 +58,7 @@ def summary_text(b: Briefing, revision: Revision, config: Config, slug: str) -> 
         lines += [config.marking, ""]
     lines += [
         _paragraph(e.headline or e.title),
-        _paragraph(f"{e.title}, {e.host}, {_day(e.date)}"),
+        _paragraph(f"{e.title}, {e.host}, {_day(e.date, config)}"),
         "",
     ]
     for heading, items in _parts(b, revision, _link(config, slug)):
@@ -71,9 +71,9 @@ def summary_text(b: Briefing, revision: Revision, config: Config, slug: str) -> 
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _day(date: dt.date) -> str:
-    """A date as a reader writes it: 7 August 2019."""
-    return f"{date.day} {date.strftime('%B %Y')}"
+def _day(date: dt.date, config: Config) -> str:
+    """A date as the workspace writes it (``date_format``): 7 August 2019."""
+    return date.strftime(config.date_format)
 
 
 def _link(config: Config, slug: str) -> str | None:
@@ -88,7 +88,7 @@ def summary_html(b: Briefing, revision: Revision, config: Config, slug: str) -> 
     if config.marking:
         out.append(f'<p style="{_CSS["marking"]}">{esc(config.marking)}</p>')
     out.append(f'<h1 style="{_CSS["h1"]}">{esc(e.headline or e.title)}</h1>')
-    out.append(f"<p>{esc(e.title)}, {esc(e.host)}, {esc(_day(e.date))}</p>")
+    out.append(f"<p>{esc(e.title)}, {esc(e.host)}, {esc(_day(e.date, config))}</p>")
     for heading, items in _parts(b, revision, _link(config, slug)):
         out.append(f'<h2 style="{_CSS["h2"]}">{esc(heading)}</h2>')
         if heading == "Full briefing":

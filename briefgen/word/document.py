@@ -53,7 +53,7 @@ class WordBriefing:
         """The headline, what the event was, and the bottom line."""
         e = self.b.event
         document.add_paragraph(self.view["headline"], style="Title")
-        when = e.date.strftime("%-d %B %Y")
+        when = e.date.strftime(self.config.date_format)
         document.add_paragraph(f"{e.title} · {e.host} · {e.location} · {when}", style="Subtitle")
         document.add_heading("Bottom line", level=1)
         self.markdown(document, e.summary)
@@ -106,7 +106,7 @@ class WordBriefing:
         """Say where and when a quote was said, and whose report carries it."""
         q = view.quote
         where = (
-            f"said {q.said.date.strftime('%-d %B %Y')}, {q.said.occasion}"
+            f"said {q.said.date.strftime(self.config.date_format)}, {q.said.occasion}"
             if q.said
             else f"at the {self.b.event.format or 'event'}"
         )
@@ -142,7 +142,7 @@ class WordBriefing:
         document.add_heading("Annex D · Sources", level=1)
         for source in self.view["sources"]:
             item = document.add_paragraph(style="List Number")
-            date = f", {source.date.strftime('%-d %B %Y')}" if source.date else ""
+            date = f", {source.date.strftime(self.config.date_format)}" if source.date else ""
             add_runs(item, [Run(f"{source.title}, {source.publisher}{date} ({source.kind}). ")])
             if source.url:
                 add_link(item, source.url, source.url)
@@ -155,8 +155,10 @@ class WordBriefing:
         """TO, THROUGH, FROM, DATE and SUBJECT lines."""
         memo, e = self.config.memo, self.b.event
         lines = [("TO", memo.to), ("THROUGH", memo.through), ("FROM", memo.from_)] if memo else []
-        lines.append(("DATE", self.view["memo_date"].strftime("%-d %B %Y")))
-        lines.append(("SUBJECT", f"{e.title}, {e.host}, {e.date.strftime('%-d %B %Y')}"))
+        lines.append(("DATE", self.view["memo_date"].strftime(self.config.date_format)))
+        lines.append(
+            ("SUBJECT", f"{e.title}, {e.host}, {e.date.strftime(self.config.date_format)}")
+        )
         for label, value in lines:
             if value:
                 paragraph = document.add_paragraph()
