@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Generic, TypeVar, Unpack
 
+from briefgen.build.books import stage_books
 from briefgen.build.context import BuildResult, Options, OptionValues, Workspace, open_workspace
 from briefgen.build.keys import PDFS
 from briefgen.build.manifest import MANIFEST, BriefingRecord, Manifest, SiteRecord, read_manifest
@@ -135,6 +136,7 @@ def run(
     for briefing in prepared:
         now.writer.stage_all(briefing.files)
     made, site, warnings = render_outputs(now, plans, prepared)
+    stage_books(now.writer, ws, plans, prepared, options.pdf_timeout, options.force)
     stage_manifest(now, records(prepared, made), site)
     tools.reporter.stage("Writing", 1)
     written = now.writer.commit()

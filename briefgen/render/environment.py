@@ -93,6 +93,11 @@ class Renderer:
         """Render a briefing's web page, each quote's verification linked to its words."""
         return self.render("briefing.html", checked_context(source, meta), for_print=False)
 
+    def book_page(self, book: Any, chapters: dict[str, tuple[LoadedSource, BriefingMeta]]) -> str:
+        """Render a briefing book's web page: its cover memo and links to its chapters."""
+        context = {"book": book.book, "name": book.name, "parts": book.parts, "chapters": chapters}
+        return self.render("book.html", context, for_print=False)
+
     def briefing_print(self, source: LoadedSource, meta: BriefingMeta) -> str:
         """Render the self-contained HTML that WeasyPrint turns into the full brief's PDF."""
         return self.print_page("print.html", checked_context(source, meta))
@@ -108,7 +113,7 @@ class Renderer:
     def print_page(self, name: str, context: dict[str, Any]) -> str:
         """Render a template for WeasyPrint: print CSS inlined, the logo as a data: URI."""
         css = Markup(self._asset_text(PRINT_CSS))
-        return self.render(name, context, for_print=True, print_css=css, logo_uri=self._logo_uri())
+        return self.render(name, context, for_print=True, print_css=css, logo_uri=self.logo_uri())
 
     def index_page(self, entries: list[tuple[LoadedSource, BriefingMeta]]) -> str:
         """Render output/index.html: every briefing, newest first."""
@@ -167,7 +172,7 @@ class Renderer:
         logo = self.config.logo_path(self.root)
         return f"logo{logo.suffix.lower()}" if logo is not None else None
 
-    def _logo_uri(self) -> str | None:
+    def logo_uri(self) -> str | None:
         """Return the logo as a data: URI for the self-contained print HTML."""
         logo = self.config.logo_path(self.root)
         if logo is None:

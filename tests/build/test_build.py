@@ -88,6 +88,8 @@ def test_build_writes_pages_pdf_assets_and_index(built: tuple[Path, BuildResult]
         f"{SAMPLE}/{SAMPLE}.pdf",
         f"{SAMPLE}/memo.html",
         f"{SAMPLE}/{SAMPLE}-memo.pdf",
+        f"{SAMPLE}/{SAMPLE}.docx",  # the repository's briefgen.yaml asks for Word files
+        f"{SAMPLE}/{SAMPLE}-memo.docx",
         f"{SAMPLE}/sources/korea-herald-2019-08-08.html",
         "sides/index.html",
         "speakers/index.html",
