@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from briefgen.errors import Diagnostic, SourceError
+from briefgen.paths import display_path
 from briefgen.source.loader import Document, Loc, load_bytes, read_bytes
 from briefgen.source.model import SLUG_PATTERN, Date, Markdown, Strict, Text
 from briefgen.source.schema import validate_document
@@ -118,3 +119,15 @@ def _entry_at(document: Document, loc: Loc) -> object:
     for key in loc:
         value = value[key]  # type: ignore[index]
     return value
+
+
+def check_books(root: Path, sources: dict[str, Path]) -> list[Diagnostic]:
+    """Return every located problem in the workspace's book files (for ``briefgen check``)."""
+    folder = root / BOOKS_DIR
+    found: list[Diagnostic] = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            load_book(path, sources, display_path(path))
+        except SourceError as exc:
+            found += exc.diagnostics
+    return found

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from _browser import WCAG_TAGS
 from _workspace import sample_workspace
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from briefgen.build import build
+from briefgen.cli import main
 from briefgen.errors import SourceError
 from briefgen.source.config import load_config
 
@@ -173,3 +175,16 @@ def test_the_book_page_passes_the_nu_checker_and_axe(
         page = page_at(folder / "index.html", width)
         report = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert report.violations_count == 0, report.generate_report()
+
+
+def test_check_reports_a_bad_book_as_build_would(tmp_path: Path) -> None:
+    root = sample_workspace(tmp_path)
+    (root / "books").mkdir()
+    text = BOOK.replace(f"      - {SAMPLE}\n", "      - gone\n")
+    (root / "books" / "visit.yaml").write_text(text)
+    result = CliRunner().invoke(main, ["check", str(root / "sources")])
+    assert result.exit_code == 1
+    line = text[: text.index("- gone")].count("\n") + 1
+    assert (
+        f"visit.yaml:{line}:9: error: sections[1].contents[0]: no briefing 'gone'" in result.output
+    )
