@@ -6,18 +6,35 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+)
 
 from briefgen.errors import ConfigError, Diagnostic, SourceError
 from briefgen.paths import CONFIG_NAME, display_path, inside
 from briefgen.source.loader import Document, load_yaml
+from briefgen.source.model import printable
 from briefgen.source.schema import validate_document
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 MAX_LOGO_BYTES = 2_000_000
 
-Line = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\n\r]*$")]
-Marking = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[^\n\r]*$")]
+Line = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\n\r]*$"),
+    AfterValidator(printable),
+]
+Marking = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=80, pattern=r"^[^\n\r]*$"),
+    AfterValidator(printable),
+]
 Language = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2_000)]
 

@@ -7,6 +7,7 @@ and the original text is remembered for a helpful hint.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -199,9 +200,56 @@ def _decode(raw: bytes, display: str) -> str:
         ) from None
 
 
+_UNCLOSED = ("quoted scalar", "flow sequence", "flow mapping", "flow collection")
+
+
+def _opening(exc: yaml.YAMLError) -> Any:
+    """Return where an unclosed quote or bracket opens, when the scanner gave up further on.
+
+    PyYAML reports an unterminated ``"...`` or ``[`` where it ran out of text (often the end
+    of the file); the staffer needs the line where it began: PyYAML's context mark.
+    """
+    context, opened = getattr(exc, "context", None) or "", getattr(exc, "context_mark", None)
+    problem, mark = getattr(exc, "problem", None) or "", getattr(exc, "problem_mark", None)
+    if opened is None or mark is None or not any(kind in context for kind in _UNCLOSED):
+        return None
+    ran_out = "end of stream" in problem or "<stream end>" in problem
+    return opened if ran_out or mark.line > opened.line else None
+
+
+def _runaway_quote(text: str, exc: yaml.YAMLError) -> Diagnostic | None:
+    """Find a quoted value that ran on over lines into the error: its closing quote is missing.
+
+    An unclosed ``"...`` usually ends at the next line's quote, and the error then shows where
+    the text after it stopped making sense. The mistake is where the quote opened.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return None
+    runaway = None
+    try:
+        for token in yaml.scan(text):
+            quoted = isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+            if quoted and token.end_mark.line > token.start_mark.line:
+                runaway = token
+    except yaml.YAMLError:
+        pass
+    if runaway is None or not 0 <= mark.line - runaway.end_mark.line <= 1:
+        return None
+    start, end = runaway.start_mark, runaway.end_mark
+    message = (
+        f"YAML syntax error: this quoted text runs on to line {end.line + 1}; "
+        "is its closing quote missing?"
+    )
+    return Diagnostic("", start.line + 1, start.column + 1, Severity.ERROR, "", message)
+
+
 def _syntax_diagnostic(exc: yaml.YAMLError, text: str, display: str) -> Diagnostic:
     """Turn a PyYAML error into a located diagnostic."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    runaway = _runaway_quote(text, exc)
+    if runaway is not None and _first_tab(text, runaway.line) is None:
+        return dataclasses.replace(runaway, path=display)
+    mark = _opening(exc) or getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     tab = _first_tab(text, line)
@@ -220,6 +268,7 @@ _SYNTAX_HINTS = {
     "mapping values are not allowed in this context": (
         "; a value containing ': ' must be put in quotes"
     ),
+    "found unexpected end of stream": "; the quoted text that starts here is never closed",
     "found character that cannot start any token": (
         "; a value starting with @, ` or % must be put in quotes"
     ),

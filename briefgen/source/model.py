@@ -7,6 +7,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,10 +25,25 @@ Id = Annotated[
     StringConstraints(pattern=ID_PATTERN, max_length=80),
     Field(description="Identifier: lower-case letters, digits, hyphens, underscores."),
 ]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2_000)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def printable(value: str) -> str:
+    """Refuse control characters (YAML escapes such as \\0, \\e, \\u0001): no page can show them."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(
+            f"control character U+{ord(found.group()):04X} at position {found.start() + 1}; "
+            "remove it (only tabs and line breaks are allowed)"
+        )
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2_000), AfterValidator(printable)]
 Markdown = Annotated[
     str,
     StringConstraints(max_length=50_000),
+    AfterValidator(printable),
     Field(description="Markdown text; raw HTML is sanitised."),
 ]
 Url = Annotated[

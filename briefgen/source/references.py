@@ -32,9 +32,9 @@ def _ids(data: dict[str, Any], key: str) -> list[str]:
 
 def check_slug(doc: Document, stem: str) -> list[Diagnostic]:
     """The file name is the briefing's slug: lower-case letters, digits, hyphens."""
-    if re.match(SLUG_PATTERN, stem):
+    if re.fullmatch(SLUG_PATTERN.removeprefix("^").removesuffix("$"), stem):
         return []
-    message = f"file name '{stem}' must be a slug: lower-case letters, digits and hyphens"
+    message = f"file name {stem!r} must be a slug: lower-case letters, digits and hyphens"
     return [doc.diagnostic((), message)]
 
 

@@ -116,7 +116,7 @@ def skeleton(slug: str) -> str:
 
 def write_new_source(folder: Path, slug: str, text: str) -> Path:
     """Write ``folder/slug.yaml``; refuse a bad slug or an existing file."""
-    if not re.match(SLUG_PATTERN, slug):
+    if not re.fullmatch(SLUG_PATTERN.removeprefix("^").removesuffix("$"), slug):
         raise UsageError(f"'{slug}' is not a slug: use lower-case letters, digits and hyphens")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.yaml"
