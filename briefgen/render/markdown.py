@@ -31,6 +31,9 @@ DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template",
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _QUOTE_PREFIX = re.compile(r"^( {0,3}>[ ]?)+")
 _INDENT = re.compile(r"^[ \t]+")
+_MARKERS = re.compile(rf"^[ \t]*(?:(?:[-*+]|\d{{1,9}}[.)])[ \t]+){{{MAX_DEPTH + 1},}}")
+_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
+UNMATCHED_LIMIT = 32  # more unmatched [ or ( than this, and they are escaped: see _balanced
 _OUTER_P = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 _SPACE = re.compile(r"\s+")
 _DEAD_LINK = re.compile(r'<a(?: title="[^"]*")? rel="noopener noreferrer">(.*?)</a>', re.DOTALL)
@@ -79,13 +82,61 @@ def _converter() -> md.Markdown:
     return converter.reset()
 
 
+def _unmatched(text: str, opener: str, closer: str) -> list[int]:
+    """Return the positions of openers no closer matches (one pass, a stack of positions)."""
+    stack: list[int] = []
+    escaped = False
+    for n, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == opener:
+            stack.append(n)
+        elif char == closer and stack:
+            stack.pop()
+    return stack
+
+
+_LONE = {"[": "\ue000", "(": "\ue001", "<": "\ue002"}  # private-use stand-ins
+_RESTORE = str.maketrans({"\ue000": "[", "\ue001": "(", "\ue002": "&lt;"})  # after conversion
+
+
+def _balanced(text: str) -> str:
+    """Stand in for unmatched ``[``, ``(`` and ``<`` when there are many.
+
+    Each one costs Python-Markdown a scan to the end of the text, and each escape a rebuild
+    of it (``"[" * 50000`` took minutes). A stand-in is plain text to the parser, so the work
+    is linear; ``converted`` puts the brackets back. A few, as prose has, are left alone.
+    """
+    lone = _unmatched(text, "[", "]") + _unmatched(text, "(", ")") + _unmatched(text, "<", ">")
+    if len(lone) <= UNMATCHED_LIMIT:
+        return text
+    chars = list(text)
+    for n in lone:
+        chars[n] = _LONE[chars[n]]
+    return "".join(chars)
+
+
+def _flattened(line: str) -> str:
+    """Keep at most MAX_DEPTH list markers at a line's start: each nests a list (recursion)."""
+    found = _MARKERS.match(line)
+    if not found:
+        return line
+    markers = _MARKER.findall(line[: found.end()])
+    return "".join(markers[:MAX_DEPTH]) + line[found.end() :]
+
+
 def _bounded(text: str) -> str:
-    """Cap length, blockquote depth and indentation, which bound the parser's work."""
+    """Cap length, nesting and unmatched brackets, which bound the parser's work."""
     lines = []
-    for line in text[:MAX_CHARS].splitlines():
+    for line in _balanced(text[:MAX_CHARS]).splitlines():
         quote = _QUOTE_PREFIX.match(line)
         if quote and quote.group(0).count(">") > MAX_DEPTH:
             line = "> " * MAX_DEPTH + line[quote.end() :]
+        quote = _QUOTE_PREFIX.match(line)
+        start = quote.end() if quote else 0
+        line = line[:start] + _flattened(line[start:])
         indent = _INDENT.match(line)
         if indent and len(indent.group(0).expandtabs(4)) > 4 * MAX_DEPTH:
             line = " " * 4 * MAX_DEPTH + line[indent.end() :]
@@ -127,7 +178,9 @@ def keep(conversions: Mapping[str, str]) -> None:
 def converted(text: str) -> str:
     """Convert author Markdown to HTML, not yet sanitised: kept from an earlier build, or now."""
     kept = _kept.get(text)
-    return kept if kept is not None else _converter().convert(_bounded(text))
+    if kept is not None:
+        return kept
+    return _converter().convert(_bounded(text)).translate(_RESTORE)
 
 
 @functools.lru_cache(maxsize=8192)
