@@ -144,6 +144,20 @@ def _bounded(text: str) -> str:
     return "\n".join(lines)
 
 
+_NETWORK_PATH = re.compile(r"^[\s\x00-\x20]*[/\\]{2}")  # //host, /\host, \\host
+
+
+def _external(element: str, attribute: str, value: str) -> str | None:
+    r"""Give a protocol-relative address (``//host``, ``/\host``) its scheme: it is external.
+
+    Browsers read ``/\host`` as ``//host``, another site, not a page of this one; written
+    as https:// it meets the same rules as any external link.
+    """
+    if attribute in ("href", "src") and _NETWORK_PATH.match(value):
+        return "https://" + _NETWORK_PATH.sub("", value).replace("\\", "/")
+    return value
+
+
 def sanitise(fragment: str) -> str:
     """Clean an HTML fragment down to the allow-list; unwrap links whose address was refused."""
     cleaned = nh3.clean(
@@ -153,6 +167,7 @@ def sanitise(fragment: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=_external,
     )
     return _EMPTY_P.sub("", _DEAD_LINK.sub(r"\1", cleaned))
 

@@ -69,3 +69,18 @@ def test_a_source_full_of_hostile_markdown_checks_and_builds(tmp_path: Path) -> 
         assert "Traceback" not in done.stderr
     page = (tmp_path / "output" / "event" / "index.html").read_text(encoding="utf-8")
     assert "[" * 1000 in page
+
+
+@pytest.mark.parametrize(
+    ("written", "href"),
+    [
+        ("//evil.example/x", "https://evil.example/x"),
+        ("/\\evil.example/x", "https://evil.example/x"),
+        (" //evil.example/x", "https://evil.example/x"),
+        ("../speakers/knapper.html", "../speakers/knapper.html"),
+        ("/about.html", "/about.html"),
+    ],
+)
+def test_protocol_relative_links_are_external(written: str, href: str) -> None:
+    html = str(markdown.markdown_to_html(f"[the page](<{written}>)"))
+    assert f'href="{href}"' in html, html
