@@ -112,11 +112,13 @@ def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
 
     files = source_files(_default_paths(paths))
     report = check_paths(files, strict=strict)
-    if files:  # the workspace's books, checked against its sources
+    if files:  # the workspace's configuration and books, as a build would check them
         from briefgen.paths import find_root
         from briefgen.source.book import check_books
+        from briefgen.verify.check import check_config
 
         root = find_root(files[0])
+        report.diagnostics += check_config(root)
         everything = source_files([root / "sources"]) if (root / "sources").is_dir() else files
         report.diagnostics += check_books(root, {f.stem: f for f in [*everything, *files]})
     _echo_diagnostics(report.diagnostics, fmt)

@@ -30,8 +30,20 @@ def _ids(data: dict[str, Any], key: str) -> list[str]:
     return [i["id"] for _, i in _items(data, key) if isinstance(i.get("id"), str)]
 
 
+# Folders and files of the site itself: a briefing with one of these names would overwrite them.
+RESERVED_SLUGS = frozenset(
+    {"speakers", "topics", "sides", "books", "assets", "pagefind", "archive"}
+)
+
+
 def check_slug(doc: Document, stem: str) -> list[Diagnostic]:
-    """The file name is the briefing's slug: lower-case letters, digits, hyphens."""
+    """The file name is the briefing's slug: lower-case letters, digits, hyphens, not reserved."""
+    if stem in RESERVED_SLUGS:
+        message = (
+            f"file name '{stem}' is reserved: the site's own {stem}/ folder has that name; "
+            "rename the file"
+        )
+        return [doc.diagnostic((), message)]
     if re.fullmatch(SLUG_PATTERN.removeprefix("^").removesuffix("$"), stem):
         return []
     message = f"file name {stem!r} must be a slug: lower-case letters, digits and hyphens"

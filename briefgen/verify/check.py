@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.errors import Diagnostic, Severity, SourceError
+from briefgen.errors import ConfigError, Diagnostic, Severity, SourceError
 from briefgen.paths import display_path, find_root
+from briefgen.source.config import load_config
 from briefgen.source.loader import Document, load_bytes, read_bytes
 from briefgen.source.model import Briefing
 from briefgen.source.references import check_document
@@ -111,3 +112,12 @@ def load_sources(paths: list[Path], *, strict: bool = False) -> list[LoadedSourc
     if report.errors:
         raise SourceError(report.diagnostics)
     return report.sources
+
+
+def check_config(root: Path) -> list[Diagnostic]:
+    """Return the located problems of the workspace's briefgen.yaml, as a build would find them."""
+    try:
+        load_config(root)
+    except ConfigError as exc:
+        return exc.diagnostics
+    return []

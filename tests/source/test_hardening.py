@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from _workspace import VALID, line_of, replace, write
+from click.testing import CliRunner
 
 from briefgen.build import build
+from briefgen.cli import main
 from briefgen.errors import SourceError
 from briefgen.verify.check import check_paths
 
@@ -70,3 +72,22 @@ def test_a_file_name_that_is_not_a_slug_is_refused_and_poisons_nothing(tmp_path:
     assert result.built == [good.stem]
     again = build([tmp_path / "sources"], pdf=False, force=True)
     assert again.built == [good.stem]
+
+
+@pytest.mark.parametrize("name", ["speakers", "topics", "sides", "books", "assets", "pagefind"])
+def test_reserved_slugs_are_refused_by_check_and_build_alike(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, VALID, name)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1 and f"file name '{name}' is reserved" in result.output
+    with pytest.raises(SourceError, match="is reserved"):
+        build([path], pdf=False)
+
+
+def test_check_validates_the_configuration_as_build_does(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID)
+    (tmp_path / "briefgen.yaml").write_text("organisation: Example\npaper: tabloid\n")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "briefgen.yaml:2:8: error: paper:" in result.output
+    with pytest.raises(SourceError):
+        build([path], pdf=False)
