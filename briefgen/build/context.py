@@ -98,6 +98,7 @@ class BuildResult:
     elapsed: float = 0.0
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # briefings whose source is gone
 
 
 def open_workspace(

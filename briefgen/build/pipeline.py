@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Generic, TypeVar, Unpack
@@ -101,7 +101,8 @@ def build(
             reporter.finished(failed_summary(exc, plans, time.monotonic() - started))
             raise
     elapsed = time.monotonic() - started
-    reporter.finished(Summary(len(result.built), len(result.unchanged), 0, elapsed))
+    counts = len(result.built), len(result.unchanged), 0, elapsed, len(result.removed)
+    reporter.finished(Summary(*counts))
     logger.info("built %d briefings in %.1f s", len(result.built), elapsed)
     return replace(result, elapsed=elapsed)
 
@@ -135,13 +136,17 @@ def run(
     now = Run(ws, options, manifest, tools, ws.writer())
     for briefing in prepared:
         now.writer.stage_all(briefing.files)
+    removed = removed_briefings(ws, manifest, plans)
     made, site, warnings = render_outputs(now, plans, prepared)
     stage_books(now.writer, ws, plans, prepared, options.pdf_timeout, options.force)
-    stage_manifest(now, records(prepared, made), site)
+    stage_manifest(now, records(prepared, made), site, removed)
     tools.reporter.stage("Writing", 1)
     written = now.writer.commit()
-    for relative in remove_outputs(ws.out_dir, gone(manifest, site)):
+    for relative in remove_outputs(
+        ws.out_dir, gone(manifest, site) + outputs_of(manifest, removed)
+    ):
         logger.info("removed %s: no briefing makes it any more", relative)
+    prune_folders(ws.out_dir, removed)
     written += index_search(ws, written, tools.runs)  # the sitemap and search index
     return BuildResult(
         output=ws.out_dir,
@@ -149,6 +154,7 @@ def run(
         written=written,
         warnings=briefing_warnings(plans, prepared) + warnings,
         unchanged=[p.slug for p in plans if not p.todo],
+        removed=removed,
     )
 
 
@@ -210,11 +216,48 @@ def briefing_warnings(plans: Sequence[Planned], prepared: Sequence[Prepared]) ->
     return [d for p in plans for d in loaded.get(p.slug, p.warnings)]
 
 
-def stage_manifest(now: Run, built: dict[str, BriefingRecord], site: SiteRecord | None) -> None:
+def stage_manifest(
+    now: Run, built: dict[str, BriefingRecord], site: SiteRecord | None, removed: list[str]
+) -> None:
     """Stage the manifest, last: it is committed after the outputs it describes."""
-    updated = Manifest({**now.manifest.briefings, **built}, site).dumps()
+    kept = {slug: r for slug, r in now.manifest.briefings.items() if slug not in removed}
+    updated = Manifest({**kept, **built}, site).dumps()
     if updated != read_or_none(now.ws.out_dir / MANIFEST):
         now.writer.stage(MANIFEST, updated)
+
+
+def removed_briefings(ws: Workspace, manifest: Manifest, plans: Sequence[Planned]) -> list[str]:
+    """Return the briefings the last build made whose source file no longer exists."""
+    here = {p.slug for p in plans}
+    folders = {path.parent for path in ws.files} | {ws.root / "sources"}
+    return sorted(
+        slug
+        for slug in manifest.briefings
+        if slug not in here and not any((f / f"{slug}.yaml").exists() for f in folders)
+    )
+
+
+def outputs_of(manifest: Manifest, slugs: Sequence[str]) -> list[str]:
+    """Return every file the manifest says these briefings' outputs were."""
+    return [
+        relative
+        for slug in slugs
+        for made in manifest.briefings[slug].made.values()
+        for relative in made.files
+    ]
+
+
+def prune_folders(out_dir: Path, slugs: Sequence[str]) -> None:
+    """Remove the emptied folders of removed briefings (never one that still holds a file)."""
+    for slug in slugs:
+        folder = out_dir / slug
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+            with suppress(OSError):
+                sub.rmdir()
+        with suppress(OSError):
+            folder.rmdir()
 
 
 def gone(manifest: Manifest, site: SiteRecord | None) -> list[str]:

@@ -18,11 +18,13 @@ class Summary:
     unchanged: int
     failed: int
     elapsed: float
+    removed: int = 0
 
     def line(self) -> str:
         """Return the one-line summary the command line prints."""
+        removed = f", removed {self.removed}" if self.removed else ""
         return (
-            f"built {self.built}, unchanged {self.unchanged}, failed {self.failed} "
+            f"built {self.built}, unchanged {self.unchanged}, failed {self.failed}{removed} "
             f"in {self.elapsed:.1f} s"
         )
 

@@ -1,0 +1,46 @@
+"""A source removed from the workspace takes its pages, PDFs and search entries with it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from _workspace import REPO, sample_workspace
+from click.testing import CliRunner
+
+from briefgen.build import build
+from briefgen.cli import main
+
+SAMPLE = "korea-japan-trade-2019"
+
+
+def test_a_removed_source_leaves_nothing_behind(tmp_path: Path) -> None:
+    root = sample_workspace(tmp_path)
+    second = root / "sources" / "second-event.yaml"
+    shutil.copy(REPO / "sources" / f"{SAMPLE}.yaml", second)
+    build([root / "sources"], pdf=True)
+    out = root / "output"
+    assert (out / "second-event" / "second-event.pdf").is_file()
+    second.unlink()
+    result = CliRunner().invoke(main, ["build", str(root / "sources")])
+    assert result.exit_code == 0, result.output
+    assert "unchanged 1, failed 0, removed 1 in" in result.output
+    assert not (out / "second-event").exists()
+    assert (out / SAMPLE / f"{SAMPLE}.pdf").is_file()
+    manifest = json.loads((out / ".briefgen" / "manifest.json").read_text())
+    assert "second-event" not in json.dumps(manifest)
+    for page in [*out.glob("*.html"), *out.glob("*/*.html"), out / "feed.xml"]:
+        assert "second-event" not in page.read_text(encoding="utf-8"), page
+    shards = (out / "pagefind").rglob("*.json")
+    assert not any("second-event" in p.read_text(encoding="utf-8") for p in shards)
+
+
+def test_building_one_file_removes_nothing_else(tmp_path: Path) -> None:
+    root = sample_workspace(tmp_path)
+    second = root / "sources" / "second-event.yaml"
+    shutil.copy(REPO / "sources" / f"{SAMPLE}.yaml", second)
+    build([root / "sources"], pdf=False)
+    result = build([second], pdf=False)
+    assert result.removed == []
+    assert (root / "output" / SAMPLE / "index.html").is_file()
