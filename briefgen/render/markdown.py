@@ -118,6 +118,29 @@ def _balanced(text: str) -> str:
     return "".join(chars)
 
 
+_DROPPED = re.compile(r"<(/?)(" + "|".join(sorted(DROP_WITH_CONTENT)) + r")\b[^>]*>", re.IGNORECASE)
+
+
+def _closed(text: str) -> str:
+    """Show an unclosed ``<style>``, ``<script>``... as text, so what follows it is kept.
+
+    The sanitiser drops such an element with its content; unclosed, its content is the
+    rest of the field. A closed one is still dropped, whole.
+    """
+    open_at: dict[str, list[int]] = {}
+    for match in _DROPPED.finditer(text):
+        name = match.group(2).lower()
+        if match.group(1):
+            if open_at.get(name):
+                open_at[name].pop()
+        else:
+            open_at.setdefault(name, []).append(match.start())
+    lone = {n for starts in open_at.values() for n in starts}
+    if not lone:
+        return text
+    return "".join("&lt;" if n in lone else char for n, char in enumerate(text))
+
+
 def _flattened(line: str) -> str:
     """Keep at most MAX_DEPTH list markers at a line's start: each nests a list (recursion)."""
     found = _MARKERS.match(line)
@@ -130,7 +153,7 @@ def _flattened(line: str) -> str:
 def _bounded(text: str) -> str:
     """Cap length, nesting and unmatched brackets, which bound the parser's work."""
     lines = []
-    for line in _balanced(text[:MAX_CHARS]).splitlines():
+    for line in _balanced(_closed(text[:MAX_CHARS])).splitlines():
         quote = _QUOTE_PREFIX.match(line)
         if quote and quote.group(0).count(">") > MAX_DEPTH:
             line = "> " * MAX_DEPTH + line[quote.end() :]

@@ -84,3 +84,20 @@ def test_a_source_full_of_hostile_markdown_checks_and_builds(tmp_path: Path) -> 
 def test_protocol_relative_links_are_external(written: str, href: str) -> None:
     html = str(markdown.markdown_to_html(f"[the page](<{written}>)"))
     assert f'href="{href}"' in html, html
+
+
+@pytest.mark.parametrize("tag", ["style", "script", "STYLE", "iframe", "template"])
+def test_an_unclosed_dropped_tag_keeps_the_text_after_it(tag: str) -> None:
+    html = str(markdown.markdown_to_html(f"Before <{tag}> the rest.\n\nNext paragraph."))
+    assert "the rest." in html and "Next paragraph." in html
+    assert f"&lt;{tag}&gt;" in html  # shown as written, never run
+
+
+def test_a_closed_script_is_still_dropped_whole() -> None:
+    html = str(markdown.markdown_to_html("Before <script>alert(1)</script> after."))
+    assert "alert" not in html and "after." in html
+
+
+def test_many_unclosed_tags_render_in_one_pass() -> None:
+    html = str(markdown.markdown_to_html("<style>x " * 5_000))
+    assert html.count("&lt;style&gt;") == 5_000
