@@ -13,10 +13,12 @@ def find_root(start: Path) -> Path:
     """Return the workspace root for a path: the nearest folder with briefgen.yaml.
 
     Without one, a file inside ``sources/`` belongs to the folder above it, and
-    anything else to the current directory.
+    anything else to the current directory. A file's own symlink is not followed: a source
+    linked in from another workspace builds here, with this workspace's configuration (its
+    folders are resolved, so a linked folder of sources still counts as being here).
     """
-    start = start.resolve()
-    folder = start if start.is_dir() else start.parent
+    start = Path(os.path.abspath(start))
+    folder = (start if start.is_dir() else start.parent).resolve()
     for candidate in (folder, *folder.parents):
         if (candidate / CONFIG_NAME).is_file():
             return candidate

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _workspace import VALID, line_of, replace, write
+from _workspace import SMALL, VALID, line_of, replace, write
 from click.testing import CliRunner
 
 from briefgen.build import build
@@ -91,3 +91,17 @@ def test_check_validates_the_configuration_as_build_does(tmp_path: Path) -> None
     assert "briefgen.yaml:2:8: error: paper:" in result.output
     with pytest.raises(SourceError):
         build([path], pdf=False)
+
+
+def test_a_source_linked_from_another_workspace_builds_here(tmp_path: Path) -> None:
+    here, there = tmp_path / "here", tmp_path / "there"
+    for root, name in ((here, "Here Institute"), (there, "There Institute")):
+        (root / "sources").mkdir(parents=True)
+        (root / "briefgen.yaml").write_text(f'organisation: "{name}"\n')
+        (root / "sources" / "article.txt").write_text("Marc Knapper said so.\n")
+    (there / "sources" / "event.yaml").write_text(SMALL, encoding="utf-8")
+    (here / "sources" / "event.yaml").symlink_to(there / "sources" / "event.yaml")
+    build([here / "sources"], pdf=False)
+    page = (here / "output" / "event" / "index.html").read_text(encoding="utf-8")
+    assert "Here Institute" in page and "There Institute" not in page
+    assert not (there / "output").exists()  # nothing written into the other workspace
