@@ -16,7 +16,7 @@ SAMPLE = (REPO / "sources" / "korea-japan-trade-2019.yaml").read_text(encoding="
 YAMLISH = st.sampled_from(
     [*":-[]{}&*!|>'\"#%@`,?\t\n ", "no", "1.10", "010", "~", "---", "...", "<<", "&a", "*a"]
 )
-FUZZ = settings(max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def assert_located(text: str | bytes) -> None:
