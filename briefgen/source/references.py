@@ -39,10 +39,7 @@ RESERVED_SLUGS = frozenset(
 def check_slug(doc: Document, stem: str) -> list[Diagnostic]:
     """The file name is the briefing's slug: lower-case letters, digits, hyphens, not reserved."""
     if stem in RESERVED_SLUGS:
-        message = (
-            f"file name '{stem}' is reserved: the site's own {stem}/ folder has that name; "
-            "rename the file"
-        )
+        message = f"'{stem}' is the name of a folder of the site; rename the source file"
         return [doc.diagnostic((), message)]
     if re.fullmatch(SLUG_PATTERN.removeprefix("^").removesuffix("$"), stem):
         return []

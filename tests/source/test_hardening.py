@@ -78,8 +78,9 @@ def test_a_file_name_that_is_not_a_slug_is_refused_and_poisons_nothing(tmp_path:
 def test_reserved_slugs_are_refused_by_check_and_build_alike(tmp_path: Path, name: str) -> None:
     path = write(tmp_path, VALID, name)
     result = CliRunner().invoke(main, ["check", str(path)])
-    assert result.exit_code == 1 and f"file name '{name}' is reserved" in result.output
-    with pytest.raises(SourceError, match="is reserved"):
+    refused = f"'{name}' is the name of a folder of the site; rename the source file"
+    assert result.exit_code == 1 and refused in result.output
+    with pytest.raises(SourceError, match="is the name of a folder of the site"):
         build([path], pdf=False)
 
 
