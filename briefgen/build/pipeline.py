@@ -238,12 +238,17 @@ def removed_briefings(ws: Workspace, manifest: Manifest, plans: Sequence[Planned
 
 
 def outputs_of(manifest: Manifest, slugs: Sequence[str]) -> list[str]:
-    """Return every file the manifest says these briefings' outputs were."""
+    """Return the files the manifest says these briefings' outputs were, in their own folders.
+
+    A manifest is read back from disk: an entry planted there may name any file, so only
+    those inside the removed briefing's own folder are taken.
+    """
     return [
         relative
         for slug in slugs
         for made in manifest.briefings[slug].made.values()
         for relative in made.files
+        if relative.startswith(f"{slug}/") and ".." not in relative.split("/")
     ]
 
 

@@ -44,3 +44,21 @@ def test_building_one_file_removes_nothing_else(tmp_path: Path) -> None:
     result = build([second], pdf=False)
     assert result.removed == []
     assert (root / "output" / SAMPLE / "index.html").is_file()
+
+
+def test_a_planted_manifest_entry_deletes_no_other_briefings_files(tmp_path: Path) -> None:
+    root = sample_workspace(tmp_path)
+    build([root / "sources"], pdf=False)
+    path = root / "output" / ".briefgen" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    planted = json.loads(json.dumps(manifest["briefings"][SAMPLE]))
+    for group in planted["made"].values():
+        group["files"] = [f"{SAMPLE}/index.html", "index.html", "../outside.txt"]
+    manifest["briefings"]["planted"] = planted
+    path.write_text(json.dumps(manifest))
+    (root / "outside.txt").write_text("keep me")
+    result = build([root / "sources"], pdf=False)
+    assert result.removed == ["planted"]
+    assert (root / "output" / SAMPLE / "index.html").is_file()
+    assert (root / "output" / "index.html").is_file()
+    assert (root / "outside.txt").read_text() == "keep me"
