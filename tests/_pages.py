@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 from _workspace import SMALL
+from pypdf import PdfReader
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -211,3 +214,22 @@ def items(html: str, css_class: str) -> list[str]:
 def words(html: str) -> str:
     """Return the text of an HTML fragment with whitespace squashed."""
     return " ".join(Page(html).text.split())
+
+
+def page_texts(pdf: Path, *options: str) -> list[str]:
+    """Return pdftotext's text of each page of a PDF (``options`` such as ``-layout``)."""
+    count = len(PdfReader(pdf).pages)
+    return [
+        subprocess.run(
+            ["pdftotext", *options, "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def squashed(text: str) -> str:
+    """Drop whitespace, hyphens and quotation marks, so line breaks and typography do not matter."""
+    return re.sub(r"[\s\-\u00ad\u2010\u2011“”\"]+", "", text)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 
 from briefgen.build.context import Workspace, add_chunk
 from briefgen.build.plan import Planned, Prepared, briefing_meta
@@ -19,7 +18,7 @@ from briefgen.paths import display_path
 from briefgen.pdf import PdfJob, PdfOutput, render_pdfs
 from briefgen.render.book import book_html
 from briefgen.render.meta import BriefingMeta
-from briefgen.source.book import BOOKS_DIR, LoadedBook, load_book
+from briefgen.source.book import LoadedBook, load_books
 from briefgen.verify.check import LoadedSource, load_sources
 from briefgen.writer import OutputWriter
 
@@ -29,21 +28,9 @@ STATE = ".briefgen/books"
 Chapters = dict[str, tuple[LoadedSource, BriefingMeta]]
 
 
-def book_files(root: Path) -> list[Path]:
-    """Return the workspace's book files, in name order."""
-    folder = root / BOOKS_DIR
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-
-
-def load_books(ws: Workspace) -> list[LoadedBook]:
-    """Load every book, reporting all their located problems at once."""
-    sources = {path.stem: path for path in ws.files}
-    books, problems = [], []
-    for path in book_files(ws.root):
-        try:
-            books.append(load_book(path, sources, display_path(path)))
-        except SourceError as exc:
-            problems += exc.diagnostics
+def checked_books(ws: Workspace) -> list[LoadedBook]:
+    """Load every book, or raise SourceError with all their located problems at once."""
+    books, problems = load_books(ws.root, {path.stem: path for path in ws.files})
     if problems:
         raise SourceError(problems)
     return books
@@ -87,7 +74,7 @@ def stage_books(
     """Build and stage every out-of-date book; raise RenderError if one fails to render."""
     ids = content_ids(plans, prepared)
     stale = []
-    for book in load_books(ws):
+    for book in checked_books(ws):
         key = book_key(ws, book, ids)
         state = ws.out_dir / STATE / f"{book.name}.key"
         current = state.is_file() and state.read_text(encoding="utf-8").strip() == key

@@ -16,7 +16,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from briefgen.errors import Diagnostic, Severity, SourceError
 from briefgen.render import markdown
 from briefgen.render.environment import Renderer
 from briefgen.render.meta import BriefingMeta
@@ -33,7 +32,7 @@ from briefgen.site.keys import (
     page_keys,
     stamp,
 )
-from briefgen.site.urls import SITE_FOLDERS, person_page, side_page, topic_page
+from briefgen.site.urls import person_page, side_page, topic_page
 from briefgen.site.views import (
     Built,
     EventView,
@@ -95,18 +94,6 @@ class SitePlan:
     rows: dict[str, str]
 
 
-def check_slugs(listed: Iterable[Listed]) -> None:
-    """A source named like a site folder (speakers, topics...) would overwrite its index."""
-    message = "'{}' is the name of a folder of the site; rename the source file"
-    problems = [
-        Diagnostic(e.display, 1, 1, Severity.ERROR, "", message.format(e.slug))
-        for e in listed
-        if e.slug in SITE_FOLDERS
-    ]
-    if problems:
-        raise SourceError(problems)
-
-
 def site_plan(
     renderer: Renderer, listed: Sequence[Listed], base: bytes, kept: Kept | None = None
 ) -> SitePlan:
@@ -116,7 +103,6 @@ def site_plan(
     only the sources they are made from are loaded: the page of a person, topic or side
     needs the briefings it covers; the home page, the feed and the indexes need them all.
     """
-    check_slugs(listed)
     kept = kept or Kept({}, {}, lambda path, key: False)
     keys, views = PageKeys(base), Views(listed)
     records = {e.slug: _record(keys, views, kept.events.get(e.slug), e) for e in listed}

@@ -121,13 +121,19 @@ def _entry_at(document: Document, loc: Loc) -> object:
     return value
 
 
-def check_books(root: Path, sources: dict[str, Path]) -> list[Diagnostic]:
-    """Return every located problem in the workspace's book files (for ``briefgen check``)."""
+def load_books(root: Path, sources: dict[str, Path]) -> tuple[list[LoadedBook], list[Diagnostic]]:
+    """Load every book of the workspace; return those that load and every located problem."""
     folder = root / BOOKS_DIR
-    found: list[Diagnostic] = []
+    books: list[LoadedBook] = []
+    problems: list[Diagnostic] = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
-            load_book(path, sources, display_path(path))
+            books.append(load_book(path, sources, display_path(path)))
         except SourceError as exc:
-            found += exc.diagnostics
-    return found
+            problems += exc.diagnostics
+    return books, problems
+
+
+def check_books(root: Path, sources: dict[str, Path]) -> list[Diagnostic]:
+    """Return every located problem in the workspace's book files (for ``briefgen check``)."""
+    return load_books(root, sources)[1]

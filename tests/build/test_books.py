@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from _browser import WCAG_TAGS
+from _pages import page_texts
 from _workspace import sample_workspace
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -39,20 +40,6 @@ sections:
 """
 
 
-def texts(pdf: Path) -> list[str]:
-    """Return pdftotext's text of each page."""
-    count = len(PdfReader(pdf).pages)
-    return [
-        subprocess.run(
-            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for n in range(1, count + 1)
-    ]
-
-
 @pytest.fixture(scope="module")
 def booked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample workspace with a book, built once; return the workspace."""
@@ -77,7 +64,7 @@ def outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
 
 def test_contents_page_numbers_are_where_the_chapters_start(booked: Path) -> None:
     pdf = booked / "output" / "books" / "visit.pdf"
-    pages = texts(pdf)
+    pages = page_texts(pdf, "-layout")
     (contents,) = [n for n, text in enumerate(pages, 1) if "Contents" in text and ". . ." in text]
     listed = re.findall(r"^\s*\d\s+(.+?)\s*(?:\. )+\.?\s*(\d+)\s*$", pages[contents - 1], re.M)
     marks = [
@@ -104,7 +91,7 @@ def test_bookmarks_nest_chapters_under_sections(booked: Path) -> None:
 
 
 def test_the_marking_is_on_every_page_and_people_are_indexed_once(booked: Path) -> None:
-    pages = texts(booked / "output" / "books" / "visit.pdf")
+    pages = page_texts(booked / "output" / "books" / "visit.pdf", "-layout")
     marking = load_config(booked).marking
     assert marking and all(marking in text for text in pages)
     index = pages[-1]

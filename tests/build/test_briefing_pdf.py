@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import statistics
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from _pages import page_texts, squashed
 from _workspace import sample_workspace
 from pypdf import PdfReader
 
@@ -18,25 +18,6 @@ from briefgen.errors import RenderError
 
 SAMPLE = "korea-japan-trade-2019"
 EPOCH = 1565170200
-
-
-def page_texts(pdf: Path, *layout: str) -> list[str]:
-    """Return pdftotext's text of each page."""
-    count = len(PdfReader(pdf).pages)
-    return [
-        subprocess.run(
-            ["pdftotext", *layout, "-f", str(n), "-l", str(n), str(pdf), "-"],
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout
-        for n in range(1, count + 1)
-    ]
-
-
-def squashed(text: str) -> str:
-    """Drop whitespace, hyphens and quotation marks, so line breaks do not matter."""
-    return re.sub(r"[\s\-\u00ad\u2010\u2011“”\"]+", "", text)
 
 
 @pytest.fixture(scope="module")

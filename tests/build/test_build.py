@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from _pages import page_texts
 from _workspace import REPO, VALID, append, replace, sample_workspace, write
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -36,20 +36,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def squashed(text: str) -> str:
     """Drop whitespace and hyphens, so line breaks and hyphenation do not matter."""
     return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
-
-
-def page_texts(pdf: Path) -> list[str]:
-    """Return pdftotext's text of each page."""
-    count = len(PdfReader(pdf).pages)
-    return [
-        subprocess.run(
-            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout
-        for n in range(1, count + 1)
-    ]
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
+from _pages import squashed
 from _workspace import REPO, sample_workspace
 from click.testing import CliRunner
 
@@ -34,11 +34,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def source() -> dict:  # type: ignore[type-arg]
     """The sample as data."""
     return yaml.safe_load((REPO / "sources" / f"{SAMPLE}.yaml").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-
-def squashed(text: str) -> str:
-    """Drop whitespace, hyphens and quotation marks."""
-    return re.sub(r"[\s\-\u00ad\u2010\u2011“”\"]+", "", text)
 
 
 def test_the_full_brief_uses_real_word_styles(built: Path) -> None:
