@@ -12,7 +12,9 @@ import html
 import json
 import logging
 import re
+import socket
 import sys
+import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +28,12 @@ from briefgen.writer import read_or_none
 logger = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
+IDLE_TIMEOUT = 15.0  # seconds a connection may keep the server waiting for its request
+MAX_CONNECTIONS = 256  # connections served at once; more are answered 503 and closed
+BUSY = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Retry-After: 1\r\nContent-Length: 21\r\nConnection: close\r\n\r\ntoo many connections\n"
+)
 STATE_PATH = "/__briefgen__/state"
 TEXT = "text/plain; charset=utf-8"
 TYPES = {
@@ -181,13 +189,47 @@ def page_token(output: Path, page: bytes | None, problem: str) -> str:
 
 
 class PreviewServer(ThreadingHTTPServer):
-    """A threading HTTP server that knows its preview and stays quiet about lost clients."""
+    """A threading HTTP server that knows its preview and stays quiet about lost clients.
+
+    It bounds what clients can hold: a connection that sends no request within
+    ``idle_timeout`` is closed, and past ``max_connections`` open at once a new one is
+    answered 503 at once, so that held connections cannot starve the pages.
+    """
 
     daemon_threads = True
+    request_queue_size = 128
 
-    def __init__(self, preview: Served, port: int) -> None:
+    def __init__(
+        self,
+        preview: Served,
+        port: int,
+        *,
+        idle_timeout: float = IDLE_TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self.preview = preview
+        self.idle_timeout = idle_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__((HOST, port), _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve a connection in its own thread if a slot is free; else answer 503."""
+        if not self._slots.acquire(blocking=False):
+            _refuse(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve one connection, then free its slot."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def server_bind(self) -> None:
         """Bind without HTTPServer's reverse DNS lookup of the host (slow when offline)."""
@@ -200,11 +242,25 @@ class PreviewServer(ThreadingHTTPServer):
             logger.exception("error while answering %s", client_address)
 
 
+def _refuse(request: socket.socket) -> None:
+    """Tell a connection over the limit that the server is busy, without waiting on it."""
+    try:
+        request.settimeout(1.0)
+        request.sendall(BUSY)
+    except OSError:
+        pass  # it went away first
+
+
 class _Handler(BaseHTTPRequestHandler):
     """Answer GET and HEAD: output files, the page state for the reload script, or 404."""
 
     server: PreviewServer
     server_version = "briefgen-preview"
+
+    def setup(self) -> None:
+        """Give the connection the server's idle timeout before reading from it."""
+        super().setup()
+        self.connection.settimeout(self.server.idle_timeout)
 
     def do_GET(self) -> None:
         """Send a file, a redirect, the page state or the 404 page."""

@@ -109,7 +109,7 @@ class Watcher:
 
         def relevant(change: watchfiles.Change, path: str) -> bool:
             real = Path(path)
-            if real.is_relative_to(self.output) or not default(change, path):
+            if real.is_relative_to(self.output) or not default(change, _below(real, watch)):
                 return False
             return watch.only is None or real in watch.only
 
@@ -123,3 +123,15 @@ class Watcher:
             step=WATCH_STEP_MS,
             raise_interrupt=False,
         )
+
+
+def _below(path: Path, watch: WatchPlan) -> str:
+    """Return the part of a changed path below its watched folder, for watchfiles' filter.
+
+    The filter skips any path with a part such as ``node_modules``, ``.git`` or ``.venv``:
+    given the whole path, it would skip every change in a workspace kept below one.
+    """
+    for folder in watch.folders:
+        if path.is_relative_to(folder):
+            return str(path.relative_to(folder))
+    return path.name
