@@ -78,6 +78,14 @@ class RenderError(BriefgenError):
         self.failed = list(failed)
 
 
+class SearchError(RenderError):
+    """The search index failed after the pages were written; ``built`` names their briefings."""
+
+    def __init__(self, message: str, built: Sequence[str]) -> None:
+        super().__init__(message)
+        self.built = list(built)
+
+
 class WriteError(BriefgenError):
     """Output could not be written safely."""
 

@@ -79,7 +79,10 @@ class OutputWriter:
 
     def commit(self) -> list[Path]:
         """Write every staged file atomically; return their paths. Temp files never remain."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _refused(exc) from exc
         with ExitStack() as stack:
             folders: dict[tuple[str, ...], int] = {}
             placed = [
@@ -87,13 +90,7 @@ class OutputWriter:
                 for parts, data in self._staged.items()
             ]
             temps = self._write_temps(placed)
-            try:
-                for fd, temp, name in temps:
-                    _replace(fd, temp, name)
-            except BaseException:
-                for fd, temp, _ in temps:
-                    _unlink_quietly(fd, temp)
-                raise
+            _replace_all(temps)
             for fd in folders.values():
                 os.fsync(fd)
         written = [self.out_dir.joinpath(*parts) for parts in self._staged]
@@ -140,21 +137,83 @@ class OutputWriter:
                 raise
 
     def _write_temp(self, folder: int, data: bytes) -> str:
-        """Write data to a new temporary file in the folder, synced; return its name."""
+        """Write data to a new temporary file in the folder, synced; return its name.
+
+        WriteError if the disk refuses (full, read-only, over a quota): nothing is left.
+        """
         name = f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
-        fd = os.open(name, _FILE_FLAGS, 0o666, dir_fd=folder)
+        try:
+            fd = os.open(name, _FILE_FLAGS, 0o666, dir_fd=folder)
+        except OSError as exc:
+            raise _refused(exc) from exc
         try:
             with os.fdopen(fd, "wb", closefd=False) as stream:
                 stream.write(data)
             if self.mtime is not None:
                 os.utime(fd, (self.mtime, self.mtime))
             os.fsync(fd)
-        except BaseException:
+        except BaseException as exc:
             _unlink_quietly(folder, name)
+            if isinstance(exc, OSError):
+                raise _refused(exc) from exc
             raise
         finally:
             os.close(fd)
         return name
+
+
+def _refused(exc: OSError) -> WriteError:
+    """Describe why the output folder refused a file, in one line."""
+    reason = exc.strerror or str(exc)
+    return WriteError(f"cannot write the output: {reason}; the previous output is unchanged")
+
+
+def _replace_all(temps: Sequence[tuple[int, str, str]]) -> None:
+    """Rename every temporary file over its target: all of them, or (on a failure) none.
+
+    Before each rename the old file is kept under a hard link, so that a failed rename
+    puts back every file this commit replaced, and removes those it added.
+    """
+    done: list[tuple[int, str, str | None]] = []
+    try:
+        for fd, temp, name in temps:
+            backup = _keep(fd, name)
+            try:
+                _replace(fd, temp, name)
+            except BaseException:
+                if backup is not None:
+                    _unlink_quietly(fd, backup)
+                raise
+            done.append((fd, name, backup))
+    except BaseException:
+        for fd, temp, _ in temps:
+            _unlink_quietly(fd, temp)
+        for fd, name, backup in reversed(done):
+            with suppress(OSError):
+                if backup is None:
+                    os.unlink(name, dir_fd=fd)
+                else:
+                    os.replace(backup, name, src_dir_fd=fd, dst_dir_fd=fd)
+        raise
+    for fd, _, backup in done:
+        if backup is not None:
+            _unlink_quietly(fd, backup)
+
+
+def _keep(folder: int, name: str) -> str | None:
+    """Hard-link the file at ``name`` under a temporary name; None if there is no such file."""
+    try:
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        return None  # the rename will refuse, with its own message
+    backup = f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+    try:
+        os.link(name, backup, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+    except OSError as exc:
+        raise _refused(exc) from exc
+    return backup
 
 
 def read_or_none(path: Path) -> bytes | None:
@@ -172,7 +231,11 @@ def remove_outputs(out_dir: Path, relatives: Sequence[str]) -> list[str]:
     for relative in relatives:
         target = out_dir.joinpath(*checked_parts(relative))
         if target.parent.resolve().is_relative_to(root) and target.is_file():
-            target.unlink()
+            try:
+                target.unlink()
+            except OSError as exc:
+                logger.warning("cannot remove %s: %s", relative, exc.strerror or exc)
+                continue
             removed.append(relative)
     return removed
 

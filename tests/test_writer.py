@@ -119,6 +119,25 @@ def test_temp_files_are_removed_when_commit_fails(tmp_path: Path) -> None:
     assert temps(out) == []
 
 
+def test_a_failed_rename_puts_back_every_file_the_commit_had_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "site").mkdir(parents=True)
+    for name in ("a.html", "site/b.html", "site/c.html"):
+        (out / name).write_bytes(b"old " + name.encode())
+    (out / "z").mkdir()
+    (out / "z" / "index.html").mkdir()  # the last rename fails: a folder is in the way
+    writer = OutputWriter(out)
+    for name in ("a.html", "site/b.html", "site/new.html", "site/c.html", "z/index.html"):
+        writer.stage(name, b"new")
+    with pytest.raises(WriteError, match="folder is in the way"):
+        writer.commit()
+    for name in ("a.html", "site/b.html", "site/c.html"):
+        assert (out / name).read_bytes() == b"old " + name.encode(), f"{name} was left new"
+    assert not (out / "site" / "new.html").exists(), "a file the failed commit added remains"
+    assert temps(out) == []
+    assert sorted(p.name for p in (out / "site").iterdir()) == ["b.html", "c.html"]
+
+
 def test_an_interrupted_write_leaves_no_temp_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,7 +177,7 @@ def test_a_failed_write_among_many_written_at_once_leaves_nothing(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", failing)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(WriteError, match="No space left on device; the previous output"):
         writer.commit()
     assert temps(out) == []
     assert not list(out.rglob("*.html")), "no file is replaced unless every one was written"

@@ -116,11 +116,17 @@ class PagefindRuns:
 def _start(work: Path, contents: Mapping[str, bytes]) -> subprocess.Popen[str]:
     """Write a bundle's pages under ``work``/site and start Pagefind on them."""
     site, bundle = work / "site", work / "bundle"
-    site.mkdir(parents=True)
-    for page, data in contents.items():
-        target = site / page
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    try:
+        site.mkdir(parents=True)
+        for page, data in contents.items():
+            target = site / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise RenderError(
+            f"search index: cannot write its working files in {work}: {reason}"
+        ) from exc
     command = [*_NICE, *(PAGEFIND or _binary()), "--site", str(site)]
     command += ["--output-path", str(bundle), "--keep-index-url", "--silent"]
     return subprocess.Popen(

@@ -36,7 +36,14 @@ from briefgen.build.stages import (
     stage_pages,
     stage_pdfs,
 )
-from briefgen.errors import Diagnostic, RenderError, Severity, SourceError, UsageError
+from briefgen.errors import (
+    Diagnostic,
+    RenderError,
+    SearchError,
+    Severity,
+    SourceError,
+    UsageError,
+)
 from briefgen.paths import display_path, find_root, source_files
 from briefgen.pdf.pool import PdfPool, render_pdfs
 from briefgen.writer import OutputWriter, read_or_none, remove_outputs
@@ -147,7 +154,11 @@ def run(
     ):
         logger.info("removed %s: no briefing makes it any more", relative)
     prune_folders(ws.out_dir, removed)
-    written += index_search(ws, written, tools.runs)  # the sitemap and search index
+    try:
+        written += index_search(ws, written, tools.runs)  # the sitemap and search index
+    except RenderError as exc:
+        kept = "the pages were written; search still finds what the last index held"
+        raise SearchError(f"{exc} ({kept})", [p.slug for p in plans if p.todo]) from exc
     return BuildResult(
         output=ws.out_dir,
         built=[p.slug for p in plans if p.todo],
@@ -343,6 +354,8 @@ def failed_summary(exc: BaseException, plans: Sequence[Planned], elapsed: float)
     """Count what a failed build failed on: the briefings named, else all it was building."""
     building = [p.slug for p in plans if p.todo]
     failed: Sequence[str] = building
+    if isinstance(exc, SearchError):  # its pages were written: only the index failed
+        return Summary(len(exc.built), len(plans) - len(building), 0, elapsed)
     if isinstance(exc, SourceError):
         failed = sorted(
             {Path(d.path).stem for d in exc.diagnostics if d.severity is Severity.ERROR}

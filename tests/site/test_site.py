@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from _pages import EVIL, Node, Page, assert_clean, hostile_source, items, parse, words
 from _workspace import CONFIG, LATER, SAMPLE, two_event_workspace
+from click.testing import CliRunner
 
 from briefgen.build import BuildResult, build, search
 from briefgen.build import pagefind as search_runs
 from briefgen.build.search import SEARCH_STAMP, shard_of
+from briefgen.cli import main
 from briefgen.errors import RenderError, SourceError
 from briefgen.render.environment import Renderer
 from briefgen.render.meta import BriefingMeta
@@ -331,6 +333,33 @@ def test_a_failed_search_run_is_redone_by_the_next_build(
     again = build([root / "sources"], pdf=False)
     assert shard / "pagefind-entry.json" in again.written
     assert (shard / SEARCH_STAMP).is_file() and (out / "pagefind" / SEARCH_STAMP).is_file()
+
+
+def test_a_killed_search_run_publishes_no_half_index_and_counts_the_pages_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = two_event_workspace(tmp_path)
+    out = root / "output"
+    build([root / "sources"], pdf=False)
+    index_before = _index_files(out)
+    source = root / "sources" / f"{LATER}.yaml"
+    source.write_text(source.read_text().replace("keep talking;", "keep negotiating;"))
+    killed = ("/bin/sh", "-c", 'kill -KILL "$$"')  # Pagefind killed mid-run (OOM, a user)
+    monkeypatch.setattr(search_runs, "PAGEFIND", killed)
+    result = CliRunner().invoke(main, ["build", "--no-pdf", str(root / "sources")])
+    assert result.exit_code == 1
+    assert "Pagefind failed" in result.output and "the pages were written" in result.output
+    assert "built 1, unchanged 1, failed 0 in" in result.output, result.output
+    assert "keep negotiating;" in (out / LATER / "index.html").read_text(encoding="utf-8")
+    assert _index_files(out) == index_before, "no file of a half-made index is published"
+    assert not (out / "pagefind" / shard_of(f"{LATER}/index.html") / SEARCH_STAMP).exists()
+    assert not list(out.rglob(".briefgen-*.tmp"))
+
+
+def _index_files(out: Path) -> dict[Path, bytes]:
+    """Return the search index's files (not the stamps that say which are current)."""
+    files = (out / "pagefind").rglob("*")
+    return {p: p.read_bytes() for p in files if p.is_file() and p.name != SEARCH_STAMP}
 
 
 def test_the_search_index_is_byte_identical_from_build_to_build(tmp_path: Path) -> None:
