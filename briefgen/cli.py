@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,6 +57,11 @@ def _default_paths(paths: tuple[Path, ...]) -> list[Path]:
     return [Path("sources")]
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """Stop on SIGTERM as on Ctrl-C: every command then ends its workers and removes its files."""
+    raise KeyboardInterrupt
+
+
 def run() -> None:
     """Run the command line, then end the process without tearing the interpreter down.
 
@@ -65,6 +71,7 @@ def run() -> None:
     the same). Tests call ``main``, which returns as usual.
     """
     code: object = 0
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         main(prog_name="briefgen")
     except SystemExit as exc:
@@ -210,20 +217,27 @@ def build(paths: tuple[Path, ...], output: Path | None, jobs: int | None, **opti
 
     # Loading WeasyPrint is a PDF build's longest wait: start a worker on it before the
     # build's own imports. The build ends the pool, unused if no PDF turns out to be needed.
-    pool = PdfPool(0 if options["pdf"] is False else 1)
-    from briefgen.build.pipeline import build as run_build
-    from briefgen.build.progress import reporter_for
+    pool = PdfPool(0)
+    with closing(pool):  # the build closes it too; this is for an interrupt before the build
+        pool.grow(0 if options["pdf"] is False else 1)
+        from briefgen.build.pipeline import build as run_build
+        from briefgen.build.progress import reporter_for
 
-    reporter = reporter_for(sys.stderr)
-    try:
-        with _reported():
-            result = run_build(
-                _default_paths(paths), output, reporter=reporter, pool=pool, workers=jobs, **options
-            )
-        _echo_diagnostics(result.warnings)
-    finally:  # also when the build failed: how many briefings it failed on
-        if reporter.summary is not None:
-            click.echo(reporter.summary.line(), err=True)
+        reporter = reporter_for(sys.stderr)
+        try:
+            with _reported():
+                result = run_build(
+                    _default_paths(paths),
+                    output,
+                    reporter=reporter,
+                    pool=pool,
+                    workers=jobs,
+                    **options,
+                )
+            _echo_diagnostics(result.warnings)
+        finally:  # also when the build failed: how many briefings it failed on
+            if reporter.summary is not None:
+                click.echo(reporter.summary.line(), err=True)
 
 
 @main.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from briefgen.build.context import Workspace, add_chunk
 from briefgen.build.plan import Planned, Prepared, briefing_meta
@@ -68,7 +69,7 @@ def stage_books(
     ws: Workspace,
     plans: Sequence[Planned],
     prepared: Sequence[Prepared],
-    timeout: float,
+    timeout: float | None,
     force: bool = False,
 ) -> None:
     """Build and stage every out-of-date book; raise RenderError if one fails to render."""
@@ -85,7 +86,9 @@ def stage_books(
     for book, key in stale:
         chapters = chapters_of(ws, book, prepared)
         html = book_html(ws.renderer, book, chapters)
-        jobs.append(PdfJob(f"book-{book.name}", html, ws.root, created=ws.when, timeout=timeout))
+        seconds, memory = ws.pdf_limits(timeout)
+        job = PdfJob(f"book-{book.name}", html, ws.root, created=ws.when, timeout=seconds)
+        jobs.append(replace(job, memory=memory))
         pages[book.name] = (ws.renderer.book_page(book, chapters), key)
     for (book, _), output in zip(stale, render_pdfs(jobs) if jobs else [], strict=True):
         if isinstance(output, RenderError):

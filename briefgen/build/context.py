@@ -19,7 +19,6 @@ from briefgen.source.config import Config, load_config
 from briefgen.writer import OutputWriter
 
 OUTPUT_DIR = "output"
-PDF_TIMEOUT = 120.0
 # The libraries whose version shapes the output: a new one makes every briefing anew.
 SHAPING = ("jinja2", "markdown", "nh3", "weasyprint")
 
@@ -31,7 +30,7 @@ class OptionValues(TypedDict, total=False):
     docx: bool | None
     strict: bool
     workers: int | None
-    pdf_timeout: float
+    pdf_timeout: float | None
     since: str | None
     force: bool
     draft: bool
@@ -50,7 +49,7 @@ class Options:
     docx: bool | None = None
     strict: bool = False
     workers: int | None = None
-    pdf_timeout: float = PDF_TIMEOUT
+    pdf_timeout: float | None = None  # None: the configuration's pdf_limits.seconds
     since: str | None = None
     force: bool = False
     draft: bool = False
@@ -85,6 +84,11 @@ class Workspace:
     def writer(self) -> OutputWriter:
         """Return a writer into the output, stamping files with the pinned date if any."""
         return OutputWriter(self.out_dir, mtime=self.pinned.timestamp() if self.pinned else None)
+
+    def pdf_limits(self, timeout: float | None) -> tuple[float, int]:
+        """Return one PDF's time limit (``timeout`` or the configured) and memory limit (bytes)."""
+        limits = self.config.pdf_limits
+        return timeout or float(limits.seconds), limits.memory_mb * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -118,11 +118,23 @@ def plan_pdfs(
     planned: list[PlannedPdf] = []
     made: MadeNow = {}
     for p in todo:
-        jobs = briefing_pdfs(ws, p.source, p.meta, options.pdf_timeout)
+        jobs = {
+            relative: limited(ws, job, options.pdf_timeout)
+            for relative, job in briefing_pdfs(ws, p.source, p.meta, PDF_TIMEOUT).items()
+        }
         planned += [PlannedPdf(p.slug, relative, job) for relative, job in jobs.items()]
         made[p.slug] = {PDFS: Made(group_key(p.key, PDFS), tuple(jobs))}
         reporter.advance()
     return planned, made
+
+
+PDF_TIMEOUT = 120.0  # until ``limited`` gives a job the workspace's limits
+
+
+def limited(ws: Workspace, job: PdfJob, timeout: float | None) -> PdfJob:
+    """Give a job the workspace's limits: time (unless ``timeout`` is given) and memory."""
+    seconds, memory = ws.pdf_limits(timeout)
+    return replace(job, timeout=seconds, memory=memory)
 
 
 def part_job(

@@ -14,6 +14,7 @@ from briefgen.errors import RenderError
 logger = logging.getLogger(__name__)
 
 MAX_HTML_CHARS = 20_000_000
+PDF_MEMORY = 1536 * 1024 * 1024  # a worker's default limit: past it, the job fails, named
 
 
 MAX_ATTACHMENT_BYTES = 50_000_000
@@ -35,6 +36,7 @@ class PdfJob:
     timeout: float = 120.0
     folders: tuple[Path, ...] = ()
     max_pages: int | None = None  # more pages fail the job (the memo's limit)
+    memory: int | None = PDF_MEMORY  # bytes of address space the renderer may use
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,12 @@ from typing import IO
 import briefgen
 from briefgen.errors import RenderError
 from briefgen.pdf.jobs import Attachment, PdfJob, PdfOutput, allowed_folders, oversized, source_date
+from briefgen.pdf.worker import memory_message
 
 logger = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT = 60.0
+_CRASHES = (-6, -9, -11)  # SIGABRT, SIGKILL, SIGSEGV: how a failed allocation in C ends
 
 
 def render_pdf(
@@ -155,7 +157,7 @@ class PdfPool:
                 _worker_command(theirs.fileno()),
                 pass_fds=(theirs.fileno(),),
                 env=_worker_env(),
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,  # never written: at its end of file the worker stops
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
             )
@@ -177,7 +179,7 @@ class PdfPool:
         try:
             kind, payload = worker.conn.recv()
         except (EOFError, OSError):
-            self._fail(worker, worker.died())
+            self._fail(worker, self._died(worker))
             return
         if kind != "ready" and worker.index is not None:
             self.results[worker.index] = payload
@@ -196,7 +198,7 @@ class PdfPool:
         try:
             worker.conn.send(job)
         except OSError:
-            self._fail(worker, worker.died())
+            self._fail(worker, self._died(worker))
             return
         worker.started = True
         worker.deadline = time.monotonic() + job.timeout
@@ -209,6 +211,14 @@ class PdfPool:
         assert worker.index is not None
         limit = self.jobs[worker.index].timeout
         self._fail(worker, f"PDF rendering took longer than {limit:g} s")
+
+    def _died(self, worker: _Worker) -> str:
+        """Describe a worker's death, with the likely cause when its job had a memory limit."""
+        described = worker.died()
+        job = self.jobs[worker.index] if worker.index is not None else None
+        if job is not None and job.memory is not None and worker.process.returncode in _CRASHES:
+            described += f" (perhaps because {memory_message(job.memory)})"
+        return described
 
     def _fail(self, worker: _Worker, message: str) -> None:
         """Record a failure for the worker's job (if it has one) and get rid of the worker."""
@@ -229,6 +239,8 @@ class PdfPool:
         except subprocess.TimeoutExpired:
             worker.process.kill()
             worker.process.wait()
+        if worker.process.stdin is not None:
+            worker.process.stdin.close()
         worker.stderr.close()
 
     def close(self) -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import resource
 import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 
@@ -14,6 +19,8 @@ from briefgen.pdf.fetcher import fetcher_type
 from briefgen.pdf.jobs import PdfJob, PdfOutput
 
 PDF_VARIANT = "pdf/ua-1"
+ORPHANED = 70  # the exit code of a worker whose parent died: it stops at once, mid-job or not
+MB = 1024 * 1024
 
 
 WORKER_GC_THRESHOLD = 100_000  # allocations between collections of the youngest objects
@@ -29,6 +36,7 @@ def serve(fd: int) -> None:
     what the imports made halves that collection (to about 25 ms).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     import weasyprint  # noqa: F401  (paid once per worker, before the first job's clock)
 
@@ -45,12 +53,54 @@ def serve(fd: int) -> None:
         gc.collect()  # the job's layout, cycles and all, is garbage: free it before the next
 
 
+def _exit_with_parent() -> None:
+    """End this process as soon as the parent dies, even mid-render.
+
+    The parent holds the other end of our standard input and never writes to it: the
+    read returns only at end of file, when the parent has gone (killed, or crashed).
+    """
+
+    def watch() -> None:
+        with suppress(OSError):
+            while sys.stdin.buffer.read(1):
+                pass
+        os._exit(ORPHANED)
+
+    threading.Thread(target=watch, name="briefgen-parent-watch", daemon=True).start()
+
+
 def _render_safely(job: PdfJob) -> PdfOutput | RenderError:
     """Render a job in the worker, turning any failure into a RenderError naming the slug."""
     try:
-        return _render(job)
+        with _memory_limited(job.memory):
+            return _render(job)
+    except MemoryError:
+        gc.collect()
+        return RenderError(f"{job.slug}: {memory_message(job.memory)}")
     except Exception as exc:  # whatever WeasyPrint raises ends this PDF only
         return RenderError(f"{job.slug}: PDF rendering failed: {type(exc).__name__}: {exc}")
+
+
+def memory_message(limit: int | None) -> str:
+    """Say that a PDF needed more memory than its limit, and where the limit is set."""
+    size = f"{limit // MB} MB" if limit else "the memory available"
+    return (
+        f"the PDF needs more memory than its limit of {size}; shorten the document, "
+        "or raise pdf_limits.memory_mb in briefgen.yaml"
+    )
+
+
+@contextmanager
+def _memory_limited(limit: int | None) -> Iterator[None]:
+    """Limit this process's address space to ``limit`` bytes while rendering one job."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if limit is not None:
+        wanted = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _render(job: PdfJob) -> PdfOutput:

@@ -12,6 +12,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StrictFloat,
+    StrictInt,
     StringConstraints,
     field_validator,
 )
@@ -49,6 +51,19 @@ class Outputs(BaseModel):
     docx: StrictBool = False
 
 
+class PdfLimits(BaseModel):
+    """What one PDF may take to render: past either limit it fails, naming its source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    memory_mb: StrictInt = Field(
+        default=1536, ge=64, le=1_048_576, description="Memory one PDF may use, in MB."
+    )
+    seconds: StrictInt | StrictFloat = Field(
+        default=120, gt=0, le=86_400, description="Time one PDF may take, in seconds."
+    )
+
+
 class MemoHeader(BaseModel):
     """The memo's addressees: TO, FROM and THROUGH lines (DATE and SUBJECT come from the source)."""
 
@@ -79,6 +94,7 @@ class Config(BaseModel):
     base_url: Url | None = Field(default=None, description="Address of the published site.")
     outputs: Outputs = Field(default_factory=Outputs)
     memo: MemoHeader | None = Field(default=None, description="The one-page memo's header.")
+    pdf_limits: PdfLimits = Field(default_factory=PdfLimits)
 
     @field_validator("date_format")
     @classmethod

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _processes import tagged_processes
 from _workspace import REPO, line_of, replace
 from click.testing import CliRunner
 
@@ -98,22 +99,6 @@ def port_is_free(port: int) -> bool:
         except OSError:
             return False
         return True
-
-
-def tagged_processes(tag: str) -> dict[int, str]:
-    """Return the live processes whose environment holds ``tag``: pid and command line."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            if tag.encode() in (entry / "environ").read_bytes():
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                if (entry / "stat").read_text().split(") ")[-1][0] != "Z":
-                    found[int(entry.name)] = command
-        except OSError:
-            continue
-    return found
 
 
 @pytest.fixture
