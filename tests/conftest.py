@@ -7,6 +7,7 @@ import importlib.util
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +23,11 @@ from briefgen.verify.check import LoadedSource, load_sources
 
 SAMPLE = REPO / "sources" / "korea-japan-trade-2019.yaml"
 FIXTURE_WORKSPACE = FIXTURES / "workspace"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the secret that seals build state in a folder of the test run, not the user's."""
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="briefgen-test-state-")
 
 
 @pytest.fixture(scope="session")

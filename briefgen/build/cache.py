@@ -17,6 +17,7 @@ from typing import Any
 
 import pydantic
 
+from briefgen.build.seal import sealed, unsealed
 from briefgen.errors import Diagnostic, Severity
 from briefgen.paths import display_path, find_root
 from briefgen.render import markdown
@@ -52,7 +53,7 @@ def cache_bytes(source: LoadedSource, key: str) -> bytes:
         "warnings": [_diagnostic_data(d, source.display) for d in source.warnings],
         "markdown": {text: markdown.converted(text) for text in site_texts(source.briefing)},
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(sealed(data), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _diagnostic(data: Mapping[str, Any], display: str) -> Diagnostic:
@@ -76,7 +77,12 @@ def _cache(out_dir: Path, slug: str, key: str) -> dict[str, Any] | None:
     except (OSError, ValueError) as exc:
         logger.info("%s: ignoring its unreadable cache (%s)", slug, exc)
         return None
-    return data if isinstance(data, dict) and data.get("key") == key else None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    trusted = unsealed(data)
+    if trusted is None:
+        logger.info("%s: ignoring a cache this user's builds did not write", slug)
+    return trusted
 
 
 def restore(out_dir: Path, path: Path, raw: bytes, key: str) -> LoadedSource | None:

@@ -18,20 +18,21 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
 from briefgen.build.cache import text_map
+from briefgen.build.seal import file_digest, sealed, unsealed
 from briefgen.diff.changes import Change, Changes
 from briefgen.render.meta import BriefingMeta, Revision
 from briefgen.site.keys import EventRecord
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 5
+FORMAT = 6
 MANIFEST = ".briefgen/manifest.json"
 
 
@@ -99,15 +100,48 @@ class Manifest:
 
     briefings: dict[str, BriefingRecord] = field(default_factory=dict)
     site: SiteRecord | None = None
+    digests: Mapping[str, str] = field(default_factory=dict)
+
+    def listed(self) -> set[str]:
+        """Return every output file the manifest lists: briefings' groups and site pages."""
+        files = {
+            f for entry in self.briefings.values() for m in entry.made.values() for f in m.files
+        }
+        return files | set(self.site.pages if self.site else ())
+
+    def digested(self, staged: Mapping[str, bytes], before: Manifest) -> Manifest:
+        """Return this manifest with the digest of each file it lists: as staged, or as before."""
+        listed = self.listed()
+        digests = {path: d for path, d in before.digests.items() if path in listed}
+        digests |= {path: file_digest(data) for path, data in staged.items() if path in listed}
+        return dataclasses.replace(self, digests=digests)
+
+    def unchanged(self, out_dir: Path, relatives: Sequence[str]) -> list[str]:
+        """Return the files of ``relatives`` that still hold what the build recorded writing."""
+        kept = []
+        for relative in relatives:
+            recorded = self.digests.get(relative)
+            try:
+                data = (out_dir / relative).read_bytes()
+            except OSError:
+                continue
+            if recorded is not None and file_digest(data) == recorded:
+                kept.append(relative)
+            else:
+                logger.warning("leaving %s: it changed since briefgen wrote it", relative)
+        return kept
 
     def dumps(self) -> bytes:
-        """Serialise as stable, readable JSON."""
-        data = {
-            "format": FORMAT,
-            "briefgen": __version__,
-            "briefings": {slug: _entry_data(e) for slug, e in sorted(self.briefings.items())},
-            "site": _site_data(self.site),
-        }
+        """Serialise as stable, readable JSON, sealed."""
+        data = sealed(
+            {
+                "format": FORMAT,
+                "briefgen": __version__,
+                "briefings": {slug: _entry_data(e) for slug, e in sorted(self.briefings.items())},
+                "site": _site_data(self.site),
+                "digests": dict(sorted(self.digests.items())),
+            }
+        )
         return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -201,12 +235,19 @@ def _entry(data: Mapping[str, Any]) -> BriefingRecord:
 def read_manifest(out_dir: Path) -> Manifest:
     """Read the manifest; an empty one when it is missing, unreadable or of another format."""
     try:
-        data = json.loads((out_dir / MANIFEST).read_bytes())
-        if data.get("format") != FORMAT or data.get("briefgen") != __version__:
+        read = json.loads((out_dir / MANIFEST).read_bytes())
+        if not isinstance(read, dict) or read.get("format") != FORMAT:
+            logger.info("the manifest is of another format or version: rebuilding everything")
+            return Manifest()
+        data = unsealed(read)
+        if data is None:
+            logger.info("the manifest was not written by this user's builds: rebuilding everything")
+            return Manifest()
+        if data.get("briefgen") != __version__:
             logger.info("the manifest is of another format or version: rebuilding everything")
             return Manifest()
         briefings = {s: _entry(e) for s, e in data["briefings"].items()}
-        return Manifest(briefings, _site(data["site"]))
+        return Manifest(briefings, _site(data["site"]), text_map(data["digests"]))
     except FileNotFoundError:
         return Manifest()
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -149,9 +149,8 @@ def run(
     stage_manifest(now, records(prepared, made), site, removed)
     tools.reporter.stage("Writing", 1)
     written = now.writer.commit()
-    for relative in remove_outputs(
-        ws.out_dir, gone(manifest, site) + outputs_of(manifest, removed)
-    ):
+    unmade = manifest.unchanged(ws.out_dir, gone(manifest, site) + outputs_of(manifest, removed))
+    for relative in remove_outputs(ws.out_dir, unmade):
         logger.info("removed %s: no briefing makes it any more", relative)
     prune_folders(ws.out_dir, removed)
     try:
@@ -232,7 +231,8 @@ def stage_manifest(
 ) -> None:
     """Stage the manifest, last: it is committed after the outputs it describes."""
     kept = {slug: r for slug, r in now.manifest.briefings.items() if slug not in removed}
-    updated = Manifest({**kept, **built}, site).dumps()
+    made = Manifest({**kept, **built}, site)
+    updated = made.digested(now.writer.staged_files(), now.manifest).dumps()
     if updated != read_or_none(now.ws.out_dir / MANIFEST):
         now.writer.stage(MANIFEST, updated)
 

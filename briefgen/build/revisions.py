@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.build.seal import sealed, sealed_text, unsealed, unsealed_text
 from briefgen.diff.changes import Changes
 from briefgen.diff.compare import diff_briefings, load_briefing_bytes
 from briefgen.errors import BriefgenError
@@ -36,7 +37,7 @@ class Record:
 
     def dumps(self) -> bytes:
         """Serialise for output/.briefgen/revisions/<slug>.json."""
-        data = {"number": self.number, "updated": self.updated.isoformat()}
+        data = sealed({"number": self.number, "updated": self.updated.isoformat()})
         return (json.dumps(data, indent=2) + "\n").encode("utf-8")
 
 
@@ -52,7 +53,10 @@ def snapshot_name(slug: str, number: int) -> str:
 def read_record(out_dir: Path, slug: str) -> Record | None:
     """Read the last recorded revision; None when there is none or it is unreadable."""
     try:
-        data = json.loads(_record_path(out_dir, slug).read_text(encoding="utf-8"))
+        data = unsealed(json.loads(_record_path(out_dir, slug).read_text(encoding="utf-8")))
+        if data is None:
+            logger.info("%s: ignoring a revision record this user's builds did not write", slug)
+            return None
         return Record(int(data["number"]), dt.date.fromisoformat(data["updated"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -61,7 +65,7 @@ def read_record(out_dir: Path, slug: str) -> Record | None:
 def _snapshot(out_dir: Path, slug: str, number: int) -> bytes | None:
     """Read a revision's snapshot, if it was kept."""
     try:
-        return (out_dir / snapshot_name(slug, number)).read_bytes()
+        return unsealed_text((out_dir / snapshot_name(slug, number)).read_bytes())
     except OSError:
         return None
 
@@ -103,7 +107,11 @@ def _step(slug: str, revision: Revision, raw: bytes) -> Step:
     """Record a new revision: its number and date, and a snapshot of the source."""
     assert revision.updated is not None
     record = Record(revision.number, revision.updated)
-    files = {f"{STATE_DIR}/{slug}.json": record.dumps(), snapshot_name(slug, revision.number): raw}
+    snapshot = sealed_text(raw)
+    files = {
+        f"{STATE_DIR}/{slug}.json": record.dumps(),
+        snapshot_name(slug, revision.number): snapshot,
+    }
     return Step(revision, files)
 
 

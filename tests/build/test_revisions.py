@@ -10,6 +10,7 @@ import pytest
 from _workspace import VALID, replace, write
 
 from briefgen.build import build
+from briefgen.build.seal import unsealed_text
 from briefgen.errors import SourceError
 
 EDITED = replace("Both should do some soul-searching.", "Both must stop the quarrel now.")
@@ -32,7 +33,8 @@ def test_first_build_is_revision_one_without_a_box(tmp_path: Path) -> None:
     assert "Revision 1 · updated" in html and 'id="changes"' not in html
     record = json.loads((out / ".briefgen/revisions/event.json").read_text())
     assert record["number"] == 1
-    assert (out / ".briefgen/revisions/event/1.yaml").read_text() == VALID
+    snapshot = (out / ".briefgen/revisions/event/1.yaml").read_bytes()
+    assert unsealed_text(snapshot) == VALID.encode(), "the snapshot is the source, sealed"
 
 
 def test_an_edit_starts_revision_two_with_the_change_listed(tmp_path: Path) -> None:
