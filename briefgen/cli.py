@@ -328,11 +328,12 @@ def new(slug: str, folder: Path) -> None:
 @_FOLDER
 def import_(file: Path, slug: str | None, fmt: str, folder: Path) -> None:
     """Turn a transcript (text, WebVTT, SRT) into a new source to curate."""
-    from briefgen.importers import import_transcript
+    from briefgen.importers import import_transcript, speaker_names
     from briefgen.source.skeleton import write_new_source
 
     with _reported():
-        imported = import_transcript(file, fmt, slug)
+        taken = speaker_names(folder) if folder.is_dir() else {}
+        imported = import_transcript(file, fmt, slug, taken)
         path = write_new_source(folder, imported.slug, imported.yaml_text)
         turns, people = len(imported.data["transcript"]), len(imported.data["speakers"])
         click.echo(

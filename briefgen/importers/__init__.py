@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from briefgen.importers.text import parse_text
 from briefgen.importers.vtt import parse_vtt
 from briefgen.source.model import SLUG_PATTERN, Briefing
 
-__all__ = ["FORMATS", "ImportedSource", "import_transcript"]
+__all__ = ["FORMATS", "ImportedSource", "import_transcript", "speaker_names"]
 
 _PARSERS: dict[str, Callable[[str, Path], ParsedTranscript]] = {
     "text": parse_text,
@@ -40,8 +40,17 @@ class ImportedSource:
     yaml_text: str
 
 
-def import_transcript(path: Path, fmt: str = "auto", slug: str | None = None) -> ImportedSource:
-    """Import a transcript file (text, vtt or srt; auto-detected) as a source skeleton."""
+def import_transcript(
+    path: Path,
+    fmt: str = "auto",
+    slug: str | None = None,
+    taken: Mapping[str, str] | None = None,
+) -> ImportedSource:
+    """Import a transcript file (text, vtt or srt; auto-detected) as a source skeleton.
+
+    ``taken``: the speaker ids the workspace's sources use, and whom each names
+    (``speaker_names``): a new speaker never takes an id that names someone else.
+    """
     path = Path(path)
     kind = format_name(fmt)
     if kind is None:
@@ -50,7 +59,7 @@ def import_transcript(path: Path, fmt: str = "auto", slug: str | None = None) ->
         raise fail(path, f"invalid slug {slug!r}: use lower-case letters, digits and hyphens")
     text = read_transcript(path)
     parsed = _PARSERS[detect_format(text) if kind == "auto" else kind](text, path)
-    skeleton = build_skeleton(parsed, path, dt.date.today())
+    skeleton = build_skeleton(parsed, path, dt.date.today(), taken)
     _validate(path, skeleton.data)
     yaml_text = render_yaml(skeleton.data, skeleton.notes, path.name)
     if yaml.load(yaml_text, Loader=_YAML_LOADER) != skeleton.data:
@@ -72,3 +81,18 @@ def _slug(skeleton: Skeleton, path: Path) -> str:
     """Derive the slug from the transcript's title, else its file name."""
     title = skeleton.data["event"]["title"] if skeleton.title_found else ""
     return slugify(title) or slugify(path.stem) or "transcript"
+
+
+def speaker_names(folder: Path) -> dict[str, str]:
+    """Return the speaker ids the sources in a folder use, and the name each gives."""
+    names: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            data = yaml.load(path.read_bytes(), Loader=_YAML_LOADER)
+        except (OSError, yaml.YAMLError):
+            continue  # check reports it; the import only avoids the ids it can read
+        speakers = data.get("speakers") if isinstance(data, dict) else None
+        for entry in speakers if isinstance(speakers, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                names.setdefault(entry["id"], str(entry.get("name", "")))
+    return names

@@ -14,7 +14,9 @@ from briefgen.errors import TranscriptImportError
 # Characters YAML or readers treat as line breaks, and controls that are never text.
 _BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufeff]")
-_TAG = re.compile(r"<[^>\n]*>|\{\\[^}\n]*\}")
+_TAG = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
+# What captions say of sounds, not speech: [applause], (music), [sound of laughter], ♪.
+_SOUND = re.compile(r"[\[(][^\[\]()\n]{1,40}[\])]|[\u266a\u266b]+")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Far beyond any seminar transcript; a bigger file is something else.
@@ -39,6 +41,7 @@ class RawTurn:
     label: SpeakerLabel
     text: str
     time: str | None = None
+    labelled: bool = False  # began at a label of its own: never merged with the turn before
 
 
 @dataclass
@@ -119,8 +122,8 @@ def normalise_text(text: str) -> str:
 
 
 def clean_cue_text(text: str) -> str:
-    """Strip caption markup (tags, timestamps, entities) and collapse spaces."""
-    return squash(html.unescape(_TAG.sub("", text)))
+    """Strip caption markup (tags, timestamps, entities, sound cues) and collapse spaces."""
+    return squash(_SOUND.sub(" ", html.unescape(_TAG.sub("", text))))
 
 
 def squash(text: str) -> str:

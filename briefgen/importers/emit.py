@@ -8,9 +8,10 @@ from typing import Any
 import yaml
 
 from briefgen.importers.common import UNIDENTIFIED, squash
-from briefgen.importers.skeleton import HOST_TO_CONFIRM, LOCATION_TO_CONFIRM
-from briefgen.importers.speakers import (
+from briefgen.source.placeholders import (
     AFFILIATION_TO_CONFIRM,
+    HOST_TO_CONFIRM,
+    LOCATION_TO_CONFIRM,
     SPEAKER_TO_IDENTIFY,
     TITLE_TO_CONFIRM,
 )

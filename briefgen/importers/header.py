@@ -6,8 +6,9 @@ import re
 
 from briefgen.importers.common import EventFacts, squash
 from briefgen.importers.dates import find_date, is_clock_line
-from briefgen.importers.labels import display_name
-from briefgen.importers.roster import INSTITUTION, RosterReader, parse_entry
+from briefgen.importers.hearing import read_hearing
+from briefgen.importers.labels import display_name, name_key
+from briefgen.importers.roster import INSTITUTION, RosterReader, name_draft, parse_entry
 
 # kind: the keys that introduce it. A kind in capitals is the role of the people listed.
 _KEY_TABLE = """
@@ -18,15 +19,18 @@ host: presented by | sponsored by | institution
 title: title | event | event title | subject | topic
 format: format | event type | type
 list: participants | panelists | panellists | panel | speakers | featuring | with | guests
+list: members present | witnesses | witness | also present | in attendance | attendees
 list: discussants | presenters | introduction | introductions | welcome | opening remarks
 list: welcome remarks | introductory remarks | closing remarks
-Moderator: moderator | moderated by | presider
+Moderator: moderator | moderated by | presider | welcome and moderator
+Moderator: introduction and moderator | opening remarks and moderator | moderators
 Chair: chair | chaired by
 Keynote speaker: keynote | keynote speaker | keynote remarks
 skip: time | start time | end time | transcribed by | transcript by | transcription
 skip: transcriber | prepared by | source | copyright | recorded | recording | language
 skip: duration | running time | url | link | contact | media contact | rsvp | note | notes
-skip: audio | video
+skip: audio | video | inquiries | media inquiries | press inquiries | contact us | email
+skip: phone | website | web | twitter | registration | livestream
 """
 _KEYS = {
     key.strip(): kind
@@ -58,9 +62,14 @@ _FORMATS = (
     ("symposium", "symposium"),
     ("conference", "conference"),
     ("lecture", "lecture"),
+    ("press briefing", "press briefing"),
     ("briefing", "briefing"),
+    ("oral evidence", "hearing"),
+    ("evidence session", "hearing"),
     ("workshop", "workshop"),
     ("interview", "interview"),
+    ("podcast", "podcast"),
+    ("episode", "podcast"),
     ("panel", "panel"),
     ("seminar", "seminar"),
 )
@@ -97,14 +106,21 @@ def _names_host(value: str) -> bool:
     return len(value.split()) <= 6 and not value.endswith((".", "?", "!"))
 
 
-def read_header(lines: list[str]) -> EventFacts:
-    """Read the event facts from the lines before the first turn ('' marks a blank line)."""
-    reader = _HeaderReader()
-    for line in lines:
+def read_header(lines: list[str], labelled: frozenset[str] = frozenset()) -> EventFacts:
+    """Read the event facts from the lines before the first turn ('' marks a blank line).
+
+    ``labelled``: the folded surnames the turns' labels use, so that "Ned Price,
+    Spokesperson" is read as a participant when "MR PRICE:" speaks below.
+    """
+    hearing = read_hearing(lines)
+    reader = _HeaderReader(labelled)
+    for line in hearing.rest if hearing else lines:
         reader.feed(squash(line))
     reader.roster.end_group()
     facts = reader.facts
     facts.participants = reader.roster.participants
+    if hearing:
+        hearing.fill(facts)
     return facts
 
 
@@ -117,11 +133,12 @@ def format_of(*texts: str | None) -> str | None:
 class _HeaderReader:
     """Classifies header lines one by one."""
 
-    def __init__(self) -> None:
+    def __init__(self, labelled: frozenset[str] = frozenset()) -> None:
         self.facts = EventFacts()
         self.roster = RosterReader()
         self.in_list = False
         self.last = ""
+        self.labelled = labelled
 
     def feed(self, line: str) -> None:
         """Read one header line (empty for a blank line)."""
@@ -161,6 +178,11 @@ class _HeaderReader:
     def _host(self, value: str) -> None:
         """Read a host: an institution, or a person whose affiliation is the host."""
         person = parse_entry(value, "Host", strict=False)
+        if person is None and name_draft(value, "Host") is not None:  # "Host: Dana Lee"
+            self.roster.heading("Host")
+            self.roster.entries(value)
+            self.roster.heading(None)
+            return
         if person is None:
             self.facts.host = self.facts.host or (value[:1].upper() + value[1:MAX_TITLE]) or None
             return
@@ -181,15 +203,24 @@ class _HeaderReader:
         elif parse_entry(line, None, strict=True):
             self.in_list = True
             self.roster.line(line)
+        elif self._speaks_below(line):  # one person named by the header, not a list
+            self.roster.entries(line)
         elif not self._place_or_host(line):
             return False
         self.last = "fact"
         return True
 
+    def _speaks_below(self, line: str) -> bool:
+        """Return whether a "Name, Title" line names someone whose label the turns use."""
+        entry = parse_entry(line, None, strict=False)
+        return entry is not None and name_key(entry.name).split()[-1] in self.labelled
+
     def _place_or_host(self, text: str) -> bool:
         """Take a short institution name as host, or a place as location."""
         facts = self.facts
         if len(text.split()) > 7 or re.search(r"[:?\u2013\u2014]", text):
+            return False
+        if facts.title is None and format_of(text):  # "Department Press Briefing"
             return False
         if INSTITUTION.search(text):
             facts.host = facts.host or display_name(text)

@@ -26,6 +26,17 @@ _COMMON_WORDS = """
     copyright disclaimer warning editor editors editor's subject topic title date time
     location venue today again look remember important question questions in on at of for
     to with by from as is are was were be not if then than"""
+# Words of titles and headings: a "name" made only of them is no one ("Senior Fellow").
+_TITLE_WORDS = """
+    senior junior fellow fellows director directors deputy assistant associate executive
+    managing vice president chair chairs chairman chairwoman moderator moderators speaker
+    speakers panelist panelists panellist panellists participant participants inquiries
+    media contact contacts press office staff research program programme professor emeritus
+    visiting adjunct nonresident non-resident distinguished principal chief officer head
+    manager coordinator editor correspondent reporter ambassador secretary minister member
+    members committee guest guests host hosts witness witnesses analyst scholar lecturer
+    counsel adviser advisor spokesperson presenter presenters keynote welcome remarks"""
+TITLE_WORDS = frozenset(_TITLE_WORDS.split())
 HONORIFICS = frozenset(_HONORIFIC_WORDS.split())
 PARTICLES = frozenset(_PARTICLE_WORDS.split())
 COMMON_WORDS = frozenset(_COMMON_WORDS.split())
@@ -36,6 +47,7 @@ _GENERIC = re.compile(
     r"male|female|multiple\s+speakers)(?:\s*#?\s*\d{1,3})?",
     re.IGNORECASE,
 )
+_NUMBERED = re.compile(r"(?:speaker|voice|participant)\s*#?\s*(\d{1,3})", re.IGNORECASE)
 _GENERIC_NAMES = {"q": "Questioner", "question": "Questioner"}
 _LEADING = HONORIFICS | {"the"}
 _ROLES = {
@@ -53,7 +65,9 @@ _ROLES = {
 }
 _LINE = re.compile(
     r"^(?:\[?(?P<time>(?:\d{1,2}:)?\d{1,2}:\d{2})(?:[.,]\d+)?\]?\s+)?"
-    r"(?:>>\s*|[-\u2013\u2014]\s+)?(?P<label>[^:\uff1a\n]{1,60}?)\s*[:\uff1a]\s*(?P<rest>.*)$",
+    r"(?:>>\s*|[-\u2013\u2014]\s+)?"
+    r"(?P<label>(?:[^:\uff1a\n(\[]|\([^)\n]{0,16}\)|\[[^\]\n]{0,16}\]){1,60}?)"
+    r"\s*[:\uff1a]\s*(?P<rest>.*)$",
     re.DOTALL,
 )
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -120,6 +134,9 @@ def _classify(raw: str) -> tuple[SpeakerLabel | None, bool]:
     core = " ".join(_PARENS.sub(" ", raw).split())
     if not core or len(core) > 50:
         return None, False
+    numbered = _NUMBERED.fullmatch(core)
+    if numbered:  # "Speaker 1", "Speaker 2": different people, names unknown
+        return SpeakerLabel(f"Speaker {int(numbered[1])}", "unknown"), False
     if _GENERIC.fullmatch(core):
         name = _GENERIC_NAMES.get(core.lower(), core[:1].upper() + core[1:].lower())
         return SpeakerLabel(name, "generic"), False
@@ -156,7 +173,7 @@ def is_name(text: str) -> bool:
     if all(is_cjk(t) for t in tokens):
         return len(text.replace(" ", "")) <= 12
     lowered = [t.lower().strip(".,") for t in tokens]
-    if any(t in COMMON_WORDS for t in lowered):
+    if any(t in COMMON_WORDS for t in lowered) or all(t in TITLE_WORDS for t in lowered):
         return False
     named = [t for t, low in zip(tokens, lowered, strict=True) if low not in PARTICLES]
     return bool(named) and all(_NAME_TOKEN.match(t) and t[0].isupper() for t in named)

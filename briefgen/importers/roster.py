@@ -30,6 +30,13 @@ _ENTRY = re.compile(
     r"^(?P<name>[^,|\u2013\u2014]+?)(?P<sep>\s+[-\u2013\u2014]\s+|\s*[\u2013\u2014|]\s*|,\s*)"
     r"(?P<rest>\S.*)$"
 )
+# "Department Spokesperson" is a title, though "Department" names institutions.
+_TITLE_END = re.compile(
+    r"\b(?:spokes(?:person|man|woman)|secretary|director|fellow|president|chair(?:man|woman)?|"
+    r"officer|adviser|advisor|counsel|minister|ambassador|professor|editor|correspondent|"
+    r"reporter|analyst|manager|head|chief|member|representative|envoy|coordinator)$",
+    re.IGNORECASE,
+)
 _NOTE = re.compile(r"\(([^)]*)\)")
 _SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV)\.?(?:,\s*|$)")
 
@@ -80,9 +87,9 @@ def parse_entry(line: str, role: str | None, strict: bool) -> Draft | None:
 def name_draft(text: str, role: str | None) -> Draft | None:
     """Read a name, perhaps with honorific and a note in brackets ("(Moderator)", "(김소현)")."""
     notes = [squash(n) for n in _NOTE.findall(text)]
-    tokens, _ = strip_honorifics(squash(_NOTE.sub(" ", text)).split())
+    tokens, _ = strip_honorifics(squash(_NOTE.sub(" ", text)).rstrip(".;, ").split())
     name = " ".join(tokens)
-    if not is_name(name):
+    if not is_name(name) or INSTITUTION.search(name):  # "The Lantern Institution" is no one
         return None
     draft = Draft(name, role)
     for note in notes:
@@ -127,7 +134,7 @@ def split_details(text: str) -> tuple[str | None, str | None]:
     if " at " in text:
         title, affiliation = text.split(" at ", 1)
         return title.strip(), re.sub(r"^the\s+", "", affiliation.strip(), flags=re.IGNORECASE)
-    if INSTITUTION.search(text):
+    if INSTITUTION.search(text) and not _TITLE_END.search(text):
         return None, text
     return text, None
 
@@ -162,8 +169,9 @@ class RosterReader:
     def line(self, line: str) -> None:
         """Read one line of the section."""
         draft = self._draft
-        if draft and draft.details and draft.details[-1].endswith(","):
-            draft.details[-1] += " " + line
+        wrapped = line[:1].islower()
+        if draft and draft.details and (draft.details[-1].endswith(",") or wrapped):
+            draft.details[-1] += " " + line  # a title line the PDF wrapped ("to the United States")
             return
         entry = parse_entry(line, self.role, strict=False)
         bare = None if entry else name_draft(line, self.role)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,8 @@ from typing import Any
 from briefgen.importers.common import ParsedTranscript
 from briefgen.importers.header import format_of
 from briefgen.importers.speakers import SpeakerBook
+from briefgen.source.placeholders import HOST_TO_CONFIRM, LOCATION_TO_CONFIRM
 
-HOST_TO_CONFIRM = "Host to confirm"
-LOCATION_TO_CONFIRM = "Location to confirm"
 DEFAULT_FORMAT = "seminar"
 PLACEHOLDER_SIDE = {"id": "unassigned", "name": "Unassigned", "summary": ""}
 # A merged turn stays well under the 50,000-character limit of a Markdown field.
@@ -29,13 +29,22 @@ class Skeleton:
     title_found: bool = False
 
 
-def build_skeleton(parsed: ParsedTranscript, path: Path, today: dt.date) -> Skeleton:
-    """Build the source data for a parsed transcript."""
+def build_skeleton(
+    parsed: ParsedTranscript,
+    path: Path,
+    today: dt.date,
+    taken: Mapping[str, str] | None = None,
+) -> Skeleton:
+    """Build the source data for a parsed transcript (``taken``: ids in use, see records)."""
     book = SpeakerBook(parsed.facts.participants)
     spoken = [(book.resolve(turn.label), turn) for turn in parsed.turns]
-    speakers = book.records()
+    speakers = book.records(taken)
     turns = merge_turns(
-        [(speakers[i]["id"], turn.text, turn.time) for i, turn in spoken], parsed.joiner
+        [
+            (speakers[i]["id"], turn.text, turn.time, turn.labelled and book.kind(i) == "generic")
+            for i, turn in spoken
+        ],
+        parsed.joiner,
     )
     event, notes = _event(parsed, path, today)
     data: dict[str, Any] = {
@@ -94,13 +103,19 @@ def title_from_path(path: Path) -> str:
     return (words[:1].upper() + words[1:]) if words else "Imported transcript"
 
 
-def merge_turns(items: list[tuple[str, str, str | None]], joiner: str) -> list[dict[str, Any]]:
-    """Merge consecutive turns of one speaker; a merged turn keeps the first time."""
+def merge_turns(
+    items: list[tuple[str, str, str | None, bool]], joiner: str
+) -> list[dict[str, Any]]:
+    """Merge consecutive turns of one speaker, unless marked separate; keep the first time.
+
+    Two questions from the floor, each after its own label, are two people's.
+    """
     turns: list[dict[str, Any]] = []
-    for speaker, text, time in items:
-        for piece in _pieces(text):
+    for speaker, text, time, separate in items:
+        for n, piece in enumerate(_pieces(text)):
             last = turns[-1] if turns else None
-            if last and last["speaker"] == speaker and len(last["text"]) + len(piece) < MAX_TURN:
+            fits = last is not None and len(last["text"]) + len(piece) < MAX_TURN
+            if last and last["speaker"] == speaker and fits and not (separate and n == 0):
                 last["text"] += joiner + piece
                 continue
             turn: dict[str, Any] = {"speaker": speaker}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from briefgen.importers.common import Participant, SpeakerLabel, slugify
 from briefgen.importers.labels import display_name, is_cjk, name_key
+from briefgen.source.placeholders import (
+    AFFILIATION_TO_CONFIRM,
+    SPEAKER_TO_IDENTIFY,
+    TITLE_TO_CONFIRM,
+)
+from briefgen.verify.people import same_person
 
-TITLE_TO_CONFIRM = "Title to confirm"
-AFFILIATION_TO_CONFIRM = "Affiliation to confirm"
-SPEAKER_TO_IDENTIFY = "Speaker to identify"
 _TITLES = {"generic": "Audience member", "unknown": SPEAKER_TO_IDENTIFY}
 MAX_TEXT = 2_000
 
@@ -84,9 +88,17 @@ class SpeakerBook:
                 return found[0]
         return None
 
-    def records(self) -> list[dict[str, Any]]:
-        """Return the speaker entries, with ids unique and derived from names."""
-        ids = speaker_ids([p.name for p in self.people])
+    def kind(self, index: int) -> str:
+        """Return what kind of speaker a person is (person, generic, role, unknown)."""
+        return self.people[index].kind
+
+    def records(self, taken: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """Return the speaker entries, with ids unique and derived from names.
+
+        ``taken``: the ids other sources of the workspace use, and whom they name. An id
+        naming someone else there is not reused (the site would merge the two).
+        """
+        ids = speaker_ids([p.name for p in self.people], taken or {})
         return [p.record(i) for p, i in zip(self.people, ids, strict=True)]
 
 
@@ -113,8 +125,13 @@ def _new_person(label: SpeakerLabel) -> _Person:
     return _Person(label.name, label.kind, title=title, role=label.name)
 
 
-def speaker_ids(names: list[str]) -> list[str]:
-    """Derive unique ids from names ("Marc Knapper" -> marc-knapper; non-Latin -> speaker-N)."""
+def speaker_ids(names: list[str], elsewhere: Mapping[str, str] | None = None) -> list[str]:
+    """Derive unique ids from names ("Marc Knapper" -> marc-knapper; non-Latin -> speaker-N).
+
+    An id that ``elsewhere`` (other sources: id -> name) gives to a different person is
+    skipped; one it gives to the same person is kept, so the site links the two events.
+    """
+    others = elsewhere or {}
     taken: set[str] = set()
     ids: list[str] = []
     unnamed = 0
@@ -124,8 +141,19 @@ def speaker_ids(names: list[str]) -> list[str]:
             unnamed += 1
             base = f"speaker-{unnamed}"
         speaker_id, n = base, 2
-        while speaker_id in taken:
+        while speaker_id in taken or _someone_else(others.get(speaker_id), name):
             speaker_id, n = f"{base}-{n}", n + 1
         taken.add(speaker_id)
         ids.append(speaker_id)
     return ids
+
+
+def _someone_else(known: str | None, name: str) -> bool:
+    """Tell whether an id's holder elsewhere may be another person than ``name``.
+
+    A surname alone ("DR. MOON:") cannot tell Moon Chung-in from Moon Jae-in: only a
+    full name that agrees keeps the id.
+    """
+    if known is None or name_key(known) == name_key(name):
+        return False
+    return len(name.split()) < 2 or not same_person(known, name)

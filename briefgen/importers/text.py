@@ -15,14 +15,17 @@ from briefgen.importers.labels import (
     plausible,
     roster_keys,
 )
+from briefgen.importers.layout import rewrite
+from briefgen.importers.reporters import introduced_speakers, named_reporters
 
 _END = re.compile(
     r"^[\s(\[#*\-\u2013\u2014]*(?:end(?:\s+of\s+(?:the\s+)?(?:transcript|event|recording|"
-    r"proceedings|session))?)[\s.)\]#*\-\u2013\u2014]*$",
+    r"proceedings|session))?|(?:whereupon|thereupon),?\s.{0,80}(?:adjourned|concluded)\.?|"
+    r"(?:reporter's\s+|notary\s+)?certificate(?:\s+of\s+(?:notary\s+public|reporter|"
+    r"transcriber))?)[\s.)\]#*\-\u2013\u2014]*$",
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"^(?:[-_=~*#.\u2022\u00b7\u2013\u2014]\s*){3,}$")
-_PAGE = re.compile(r"^(?:\d{1,4}|page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-)$", re.IGNORECASE)
 _STAGE = re.compile(r"^[(\[][^()\[\]]{1,80}[)\]]\.?$")
 _INLINE_STAGE = re.compile(
     r"\s*[(\[](?:applause|laughter|laughs|chuckles|crosstalk|cross-talk|cross talk|pause|"
@@ -39,21 +42,24 @@ NOT_A_TRANSCRIPT = (
 
 def parse_text(text: str, path: Path) -> ParsedTranscript:
     """Parse a plain-text transcript into event facts and turns."""
-    lines = _before_end(text.split("\n"))
+    layout = rewrite(_before_end(text.split("\n")))
+    lines = layout.lines
     candidates = [find_label(line) if line.strip() else None for line in lines]
     counts = Counter(c.surname for c in candidates if c)
     start = _first_turn(lines, candidates, counts)
     if start is None:
         raise fail(path, NOT_A_TRANSCRIPT)
-    facts = read_header(lines[:start])
+    facts = read_header(lines[:start], frozenset(counts))
     names = [p.name for p in facts.participants]
     names += [p.native_name for p in facts.participants if p.native_name]
-    builder = _TurnBuilder(roster_keys(names), bool(names), counts)
+    builder = _TurnBuilder(roster_keys(names), bool(names), counts, layout.hearing)
     for line, candidate in zip(lines[start:], candidates[start:], strict=True):
         builder.feed(line, candidate)
     turns = builder.finish()
     if not turns:
         raise fail(path, NOT_A_TRANSCRIPT)
+    turns, reporters = named_reporters(introduced_speakers(turns))
+    facts.participants += [p for p in reporters if p.name not in names]
     return ParsedTranscript(turns, "\n\n", facts)
 
 
@@ -95,8 +101,11 @@ def _listed(lines: list[str], index: int, candidate: LabelCandidate) -> bool:
 class _TurnBuilder:
     """Collects paragraphs into turns as lines arrive."""
 
-    def __init__(self, roster: frozenset[str], has_roster: bool, counts: Counter[str]) -> None:
+    def __init__(
+        self, roster: frozenset[str], has_roster: bool, counts: Counter[str], stages: bool
+    ) -> None:
         self.roster, self.has_roster, self.counts = roster, has_roster, counts
+        self.stages = stages  # keep bracketed notes ("[Recess.]") as stage directions
         self.turns: list[RawTurn] = []
         self.label: SpeakerLabel | None = None
         self.time: str | None = None
@@ -107,7 +116,11 @@ class _TurnBuilder:
     def feed(self, line: str, candidate: LabelCandidate | None) -> None:
         """Read one line of the body."""
         text = squash(line)
-        if not text or _SEPARATOR.match(text) or _PAGE.match(text) or _STAGE.match(text):
+        if text and self.stages and _STAGE.match(text) and self.label is not None:
+            self._end_paragraph()
+            self.paragraphs.append(f"*{text}*")  # a stage direction, shown in italics
+            return
+        if not text or _SEPARATOR.match(text) or _STAGE.match(text):
             self._end_paragraph()
             return
         if candidate and self._is_turn(candidate):
@@ -138,7 +151,8 @@ class _TurnBuilder:
         """Close the turn being read."""
         self._end_paragraph()
         if self.label is not None and self.paragraphs:
-            self.turns.append(RawTurn(self.label, "\n\n".join(self.paragraphs), self.time))
+            text = "\n\n".join(self.paragraphs)
+            self.turns.append(RawTurn(self.label, text, self.time, labelled=True))
         self.paragraphs = []
 
     def finish(self) -> list[RawTurn]:

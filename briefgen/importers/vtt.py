@@ -19,7 +19,8 @@ from briefgen.importers.common import (
 from briefgen.importers.dates import find_date
 from briefgen.importers.header import MAX_TITLE, header_key
 
-_VOICE = re.compile(r"<v(?:\.[\w-]+)*(?:\s+(?P<name>[^>]*))?>|</v\s*>")
+_VOICE = re.compile(r"<v(?:\.[\w-]+)*(?:\s(?P<name>[^<>]*))?>|</v\s*>")
+_NOTE = re.compile(r"^NOTE(?:[ \t]+(?P<inline>[^\n]*))?\n(?P<body>(?:[^\n]+\n?)*)", re.MULTILINE)
 
 
 def parse_vtt(text: str, path: Path) -> ParsedTranscript:
@@ -35,7 +36,7 @@ def parse_vtt(text: str, path: Path) -> ParsedTranscript:
     turns = caption_turns(lines)
     if not turns:
         raise fail(path, "no caption text found - not a transcript")
-    return ParsedTranscript(turns, " ", _facts(captions))
+    return ParsedTranscript(turns, " ", _facts(captions, body))
 
 
 def _first_line(exc: Exception) -> str:
@@ -66,10 +67,16 @@ def _voice_name(match: re.Match[str]) -> str | None:
     return squash(match["name"]) or None
 
 
-def _facts(captions: webvtt.WebVTT) -> EventFacts:
+def _notes(text: str) -> list[str]:
+    """Return the NOTE blocks of a file (webvtt-py keeps only some of them)."""
+    return [f"{m['inline'] or ''}\n{m['body']}".strip() for m in _NOTE.finditer(text)]
+
+
+def _facts(captions: webvtt.WebVTT, text: str) -> EventFacts:
     """Read a title and date from the WEBVTT line, header metadata and NOTE blocks."""
     facts = EventFacts(title=squash(captions.header_text).strip("-:\u2013\u2014 ") or None)
     notes = [line for note in captions.header_comments for line in note.split("\n")]
+    notes += [line for note in _notes(text) for line in note.split("\n")]
     for line in [*captions.metadata, *notes]:
         keyed = header_key(line.strip())
         if keyed and keyed[0] in ("title", "host", "location") and keyed[1]:

@@ -13,6 +13,7 @@ from briefgen.source.model import Briefing
 from briefgen.source.references import check_document
 from briefgen.source.schema import validate_document
 from briefgen.verify.editorial import editorial_diagnostics
+from briefgen.verify.people import placeholder_diagnostics, shared_ids
 from briefgen.verify.quotes import Evidence, Status, Verdict, verify_briefing
 
 
@@ -70,6 +71,7 @@ def load_source(
             d for n, v in enumerate(verdicts) if (d := _verdict_diagnostic(document, n, v))
         ]
         diagnostics += editorial_diagnostics(document, briefing, evidence, verdicts)
+        diagnostics += placeholder_diagnostics(document, briefing)
     diagnostics = sorted({d.promoted() if strict else d for d in diagnostics})
     if briefing is None or any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics
@@ -103,6 +105,10 @@ def check_paths(paths: list[Path], *, strict: bool = False) -> Report:
         report.diagnostics += diagnostics
         if source is not None:
             report.sources.append(source)
+    clashes = shared_ids([(s.briefing, s.document) for s in report.sources])
+    report.diagnostics += [d.promoted() if strict else d for d in clashes]
+    for source in report.sources:
+        source.warnings.extend(d for d in clashes if d.path == source.display)
     return report
 
 

@@ -49,7 +49,7 @@ def test_honorific_labels_match_participants_by_surname() -> None:
         "james-okafor",  # ADM. (RET.) OKAFOR
         "daniel-lee",  # AMB. LEE
         "smith",  # SEN. SMITH, not listed
-        "questioner",
+        "kim-so-hyun",  # QUESTION: a reporter who names herself
         "marc-knapper",
         "audience-member",
         "olivia-hart",
@@ -86,13 +86,15 @@ def test_separators_crosstalk_end_marker_and_credits_are_not_speech() -> None:
 
 def test_generic_labels_become_audience_speakers() -> None:
     source = import_transcript(fixture("heritage_allcaps.txt"))
-    questioner = speaker(source, "questioner")
-    assert questioner["name"] == "Questioner"
-    assert questioner["title"] == "Audience member"
     assert speaker(source, "audience-member")["name"] == "Audience member"
-    assert ("questioner", "Kim So-hyun, The Korea Herald. Will the United States mediate?") in (
+    assert speaker(source, "audience-member")["title"] == "Audience member"
+    # "QUESTION: Kim So-hyun, The Korea Herald. ...": the reporter, not an anonymous questioner
+    reporter = speaker(source, "kim-so-hyun")
+    assert (reporter["title"], reporter["affiliation"]) == ("Reporter", "The Korea Herald")
+    assert ("kim-so-hyun", "Kim So-hyun, The Korea Herald. Will the United States mediate?") in (
         turns_of(source)
     )
+    assert not [s for s in source.data["speakers"] if s["id"] == "questioner"]
 
 
 def test_name_style_with_dash_participants() -> None:
