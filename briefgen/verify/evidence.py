@@ -12,11 +12,27 @@ from briefgen.verify.text import normalise
 
 MAX_EVIDENCE_BYTES = 10_000_000
 
-_SPEECH = (
-    r"said|says|say|told|tells|added|adds|noted|notes|argued|argues|warned|warns|stressed"
-    r"|stresses|asked|asks|replied|replies|explained|explains|insisted|insists|wrote|writes"
+_VERBS = """
+    say said says tell told tells add added adds note noted notes argue argued argues warn
+    warned warns stress stressed stresses ask asked asks reply replied replies explain
+    explained explains insist insisted insists write wrote writes criticize criticized
+    criticizes criticise criticised criticises condemn condemned condemns call called calls
+    urge urged urges caution cautioned cautions suggest suggested suggests acknowledge
+    acknowledged acknowledges repeat repeated repeats emphasize emphasized emphasizes
+    emphasise emphasised emphasises maintain maintained maintains claim claimed claims
+    declare declared declares state stated states announce announced announces describe
+    described describes praise praised praises accuse accused accuses predict predicted
+    predicts recall recalled recalls admit admitted admits agree agreed agrees observe
+    observed observes contend contended contends counter countered counters respond
+    responded responds comment commented comments remark remarked remarks conclude concluded
+    concludes vow vowed vows pledge pledged pledges promise promised promises concede
+    conceded concedes complain complained complains tweeted tweets posted posts"""
+_SPEECH = "|".join(sorted(set(_VERBS.split()), key=len, reverse=True))
+# "Knapper said", "Knapper, a deputy assistant secretary, told ...": the name, perhaps an
+# apposition between commas, then the verb.
+_SPEECH_AFTER = re.compile(
+    rf"(?:'s)?\s*(?:,[^,.;\"]{{1,120}},)?\s*,?\s*(?:{_SPEECH})\b", re.IGNORECASE
 )
-_SPEECH_AFTER = re.compile(rf"(?:'s)?\s*,?\s*(?:{_SPEECH})\b", re.IGNORECASE)
 _SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}|according to)\s*$", re.IGNORECASE)
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
@@ -86,16 +102,29 @@ def _speaks(text: str, match: re.Match[str]) -> bool:
     )
 
 
-def _named_in(paragraph: str, finders: Mapping[str, re.Pattern[str]]) -> tuple[str, ...]:
-    """Return the speakers a paragraph names, whoever is said to speak first, then by order."""
+def _named_in(
+    paragraph: str, finders: Mapping[str, re.Pattern[str]]
+) -> tuple[tuple[str, ...], bool]:
+    """Return whom a paragraph attributes its words to, and whether it names anyone.
+
+    The words are those of whoever is said to speak ("X said", "said X", "X told"), in
+    order; not of everyone named. With no speech verb, a paragraph naming one person
+    and quoting words is theirs; naming several, its attribution is unclear: no one.
+    """
     text = normalise(paragraph)
-    ranked = []
+    speaking, named = [], []
     for speaker, finder in finders.items():
         matches = list(finder.finditer(text))
         if matches:
-            speaking = any(_speaks(text, m) for m in matches)
-            ranked.append((not speaking, matches[0].start(), speaker))
-    return tuple(speaker for *_, speaker in sorted(ranked))
+            named.append((matches[0].start(), speaker))
+            spoken = [m.start() for m in matches if _speaks(text, m)]
+            if spoken:
+                speaking.append((spoken[0], speaker))
+    if speaking:
+        return tuple(speaker for _, speaker in sorted(speaking)), True
+    if len(named) == 1 and '"' in text:
+        return (named[0][1],), True
+    return (), bool(named)
 
 
 @dataclass(frozen=True)
@@ -149,7 +178,8 @@ def prose_passages(text: str, people: Mapping[str, Sequence[str]]) -> list[Passa
     carried: tuple[str, ...] = ()
     for n, paragraph in enumerate(split_prose(text).paragraphs, 1):
         # A paragraph naming nobody (often pure quotation) continues the previous speaker.
-        carried = _named_in(paragraph, finders) or carried
+        attributed, names = _named_in(paragraph, finders)
+        carried = attributed if names else carried
         passages.append(Passage(f"p-{n}", paragraph, carried[0] if carried else None, carried))
     return passages
 

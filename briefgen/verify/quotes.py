@@ -13,7 +13,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from briefgen.source.model import Briefing, Quote, Source
-from briefgen.verify.align import SHORT_QUOTE_WORDS, Alignment, closest_alignment, occurrences
+from briefgen.verify.align import (
+    SHORT_QUOTE_WORDS,
+    Alignment,
+    Occurrence,
+    closest_alignment,
+    closest_passage,
+    occurrences,
+)
 from briefgen.verify.evidence import (
     MAX_EVIDENCE_BYTES,
     Passage,
@@ -27,6 +34,7 @@ from briefgen.verify.marks import quote_edits, shorten, source_edits, splice
 from briefgen.verify.text import (
     BRACKET_WORDS,
     WORD,
+    Element,
     QuoteGap,
     QuoteWord,
     analyse,
@@ -80,17 +88,27 @@ class Verdict:
     message: str = ""
 
 
-def _found(found: Sequence[Passage], speaker: str) -> Verdict:
+IGNORING_CASE = "matched ignoring case"
+
+
+def _found(found: Sequence[Occurrence], speaker: str) -> Verdict:
     """Judge a quote that occurs verbatim: verified if its speaker says it, else misattributed."""
-    own = next((p for p in found if speaker in speakers_of(p)), None)
-    if own is not None:
-        return Verdict(Status.VERIFIED, anchor=own.anchor, message=f"verified at {own.anchor}")
-    other = next((p for p in found if speakers_of(p)), found[0])
-    if other.speaker is None:
-        message = f"found, but the source does not attribute it to '{speaker}' ({other.anchor})"
-    else:
-        message = f"found, but said by '{other.speaker}', not '{speaker}' ({other.anchor})"
+    own = [o for o in found if speaker in speakers_of(o.passage)]
+    if own:
+        best = next((o for o in own if o.exact), own[0])
+        note = "" if best.exact else f" ({IGNORING_CASE})"
+        anchor = best.passage.anchor
+        return Verdict(Status.VERIFIED, anchor=anchor, message=f"verified at {anchor}{note}")
+    other = next((o.passage for o in found if speakers_of(o.passage)), found[0].passage)
+    message = f"found, but {_whose(other, speaker)} ({other.anchor})"
     return Verdict(Status.MISATTRIBUTED, other.anchor, other.speaker, message=message)
+
+
+def _whose(passage: Passage, speaker: str) -> str:
+    """Say whose words a passage holds, when they are not ``speaker``'s."""
+    if passage.speaker is not None:
+        return f"said by '{passage.speaker}', not '{speaker}'"
+    return f"the source does not say who said it (the attribution is unclear), not '{speaker}'"
 
 
 def _near_miss(norm: str, alignment: Alignment, speaker: str) -> Verdict:
@@ -105,15 +123,33 @@ def _near_miss(norm: str, alignment: Alignment, speaker: str) -> Verdict:
         f'"{shorten(quote_side)}" (quote) vs "{shorten(source_side)}" (source, {passage.anchor})'
     )
     found_speaker = None
-    if speaker not in speakers_of(passage):
-        found_speaker = passage.speaker
+    status = Status.NEAR_MISS
+    if speaker not in speakers_of(passage):  # changed words and someone else's: an error
+        found_speaker, status = passage.speaker, Status.MISATTRIBUTED
         message += (
-            f"; the source attributes these words to '{passage.speaker}', not '{speaker}'"
+            f"; and the source attributes these words to '{passage.speaker}', not '{speaker}'"
             if passage.speaker
-            else f"; the source does not attribute them to '{speaker}'"
+            else "; and the source does not say who said them (the attribution is unclear)"
         )
     marked = splice(norm, quote_edits(norm, alignment.ops, text, both=True))
-    return Verdict(Status.NEAR_MISS, passage.anchor, found_speaker, closest, marked, message)
+    return Verdict(status, passage.anchor, found_speaker, closest, marked, message)
+
+
+def _not_found(elements: Sequence[Element], speaker: str, passages: Sequence[Passage]) -> Verdict:
+    """Say what is known of a quote not found: the speaker's passages, and the closest one."""
+    own = [p.anchor for p in passages if speaker in speakers_of(p)]
+    kind = "turn" if passages and passages[0].anchor.startswith("t-") else "paragraph"
+    if own:
+        listed = ", ".join(own[:5]) + (", ..." if len(own) > 5 else "")
+        kinds = kind if len(own) == 1 else f"{kind}s"
+        known = f"the source has {len(own)} {kinds} by '{speaker}' ({listed})"
+    else:
+        known = f"the source has no {kind} by '{speaker}'"
+    message = f"not found in the source; {known}"
+    closest = closest_passage(elements, passages)
+    if closest is not None:
+        message += f'; the closest is {closest.anchor}: "{shorten(normalise(closest.text))}"'
+    return Verdict(Status.NOT_FOUND, message=message)
 
 
 def verify_quote(text: str, speaker: str, passages: Sequence[Passage]) -> Verdict:
@@ -127,7 +163,7 @@ def verify_quote(text: str, speaker: str, passages: Sequence[Passage]) -> Verdic
     closest = closest_alignment(elements, speaker, passages)
     if closest is not None:
         return _near_miss(norm, closest, speaker)
-    return Verdict(Status.NOT_FOUND, message="not found in the source")
+    return _not_found(elements, speaker, passages)
 
 
 class Evidence:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 BRACKET_WORDS = 4  # a "[bracketed]" insertion stands for up to this many source words
@@ -20,15 +22,23 @@ _QUOTE_TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Text:
-    """A passage's text, normalised and split into word tokens."""
+    """A passage's text, normalised and split into word tokens, with an index of its words.
+
+    ``loose`` are the words as captions may write them (lower case, no apostrophes);
+    ``places`` and ``pairs`` give where each loose word and pair of words occurs, so that
+    a quote is looked for where its words are, not at every word of a long passage.
+    """
 
     norm: str
     words: tuple[str, ...]
     folded: tuple[str, ...]  # words with the first letter lower-cased
     spans: tuple[tuple[int, int], ...]
     vocabulary: frozenset[str]
+    loose: tuple[str, ...] = ()
+    places: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    pairs: Mapping[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,11 @@ class QuoteWord:
     word: str
     span: tuple[int, int]
     fold: bool
+
+    @property
+    def loose(self) -> str:
+        """Return the word as captions may write it (lower case, no apostrophes)."""
+        return loosen(self.word)
 
 
 @dataclass(frozen=True)
@@ -62,18 +77,45 @@ def lower_first(word: str) -> str:
     return word[:1].lower() + word[1:]
 
 
+def loosen(word: str) -> str:
+    """Return a word lower-cased and without apostrophes ("Doesn't" -> "doesnt")."""
+    return word.lower().replace("'", "")
+
+
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> Text:
-    """Normalise and tokenise a passage (cached: passages are checked once per quote)."""
+    """Normalise, tokenise and index a passage (cached: passages are checked once per quote)."""
     norm = normalise(text)
     matches = list(WORD.finditer(norm))
     words = tuple(m.group() for m in matches)
+    loose = tuple(loosen(w) for w in words)
+    places: dict[str, list[int]] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for n, word in enumerate(loose):
+        places[word].append(n)
+        if n:
+            pairs[(loose[n - 1], word)].append(n - 1)
     return Text(
         norm=norm,
         words=words,
         folded=tuple(lower_first(w) for w in words),
         spans=tuple(m.span() for m in matches),
-        vocabulary=frozenset(w.lower() for w in words),
+        vocabulary=frozenset(loose),
+        loose=loose,
+        places={w: tuple(p) for w, p in places.items()},
+        pairs={k: tuple(p) for k, p in pairs.items()},
+    )
+
+
+def window(text: Text, start: int, end: int) -> Text:
+    """Return the words of ``text`` from token ``start`` to ``end``, as a text to align in."""
+    return Text(
+        norm=text.norm,
+        words=text.words[start:end],
+        folded=text.folded[start:end],
+        spans=text.spans[start:end],
+        vocabulary=text.vocabulary,
+        loose=text.loose[start:end],
     )
 
 

@@ -229,9 +229,10 @@ def test_paragraphs_are_numbered_and_attributed(article: list[Passage]) -> None:
     assert by_anchor["p-1"].speakers == ("knapper",)  # via the alias "A senior US official"
     assert by_anchor["p-4"].speakers == ("knapper",)  # names nobody: carries p-3's speaker
     assert by_anchor["p-7"].speaker == "knapper"
-    assert by_anchor["p-9"].speakers == ("snyder", "moon")
-    # "The Moon administration ...," Snyder said: the one said to speak comes first.
-    assert by_anchor["p-10"].speakers == ("snyder", "moon")
+    # "Scott Snyder, a senior fellow ..., criticized the Moon Jae-in administration":
+    # the words are Snyder's; Moon is named, not quoted.
+    assert by_anchor["p-9"].speakers == ("snyder",)
+    assert by_anchor["p-10"].speakers == ("snyder",)
     assert by_anchor["p-11"].speaker == "tatsumi"
     assert by_anchor["p-13"].speaker == "moon"
     assert not article[-1].text.startswith("By Kim")
@@ -283,10 +284,10 @@ def test_silently_dropped_word_is_a_near_miss(article: list[Passage]) -> None:
 def test_near_miss_in_someone_elses_words_names_them(article: list[Passage]) -> None:
     quote = "The Moon administration has yet to realize an ideal balance between domestic and"
     verdict = verify_quote(quote, "knapper", article)
-    assert verdict.status is Status.NEAR_MISS
+    assert verdict.status is Status.MISATTRIBUTED, "a changed word and a wrong speaker: an error"
     assert verdict.found_speaker == "snyder"
     assert "[-ideal-]{+optimal+}" in (verdict.marked_quote or "")
-    assert "'snyder', not 'knapper'" in verdict.message
+    assert "attributes these words to 'snyder', not 'knapper'" in verdict.message
 
 
 @pytest.mark.parametrize(
@@ -306,10 +307,26 @@ def test_elisions_verify(article: list[Passage], quote: str) -> None:
     assert verdict.anchor == "p-3"
 
 
-def test_case_counts_inside_a_quote(article: list[Passage]) -> None:
+def test_case_and_apostrophes_alone_verify_with_a_note(article: list[Passage]) -> None:
     verdict = verify_quote("We believe that some Soul-searching is in order", "knapper", article)
+    assert verdict.status is Status.VERIFIED
+    assert verdict.message == "verified at p-3 (matched ignoring case)"
+    exact = verify_quote("We believe that some soul-searching is in order", "knapper", article)
+    assert exact.message == "verified at p-3", "no note when the case agrees"
+    captions = [Passage("t-1", "we dont think the measures are justified at all", "moon")]
+    spoken = verify_quote("We don't think the measures are justified", "moon", captions)
+    assert (spoken.status, spoken.anchor) == (Status.VERIFIED, "t-1")
+    assert "ignoring case" in spoken.message
+
+
+def test_a_case_difference_is_never_a_changed_word() -> None:
+    captions = [Passage("t-1", "we believe that some prudence is required to prevent it", "k")]
+    verdict = verify_quote("We believe that some Caution is required to prevent it", "k", captions)
     assert verdict.status is Status.NEAR_MISS
-    assert verdict.marked_quote == "We believe that some [-Soul-]{+soul+}-searching is in order"
+    assert (
+        verdict.marked_quote
+        == "We believe that some [-Caution-]{+prudence+} is required to prevent it"
+    )
 
 
 def test_elision_does_not_cross_paragraphs(article: list[Passage]) -> None:
@@ -401,14 +418,18 @@ def test_words_nobody_is_said_to_speak_are_misattributed(article: list[Passage])
     assert verdict.status is Status.MISATTRIBUTED
     assert verdict.found_speaker is None
     assert verdict.anchor == "p-1"
-    assert "does not attribute it to 'knapper'" in verdict.message
+    assert "the attribution is unclear" in verdict.message
 
 
 def test_invented_text_is_not_found(article: list[Passage]) -> None:
     quote = "The United States will impose sanctions on both countries unless talks resume"
     verdict = verify_quote(quote, "knapper", article)
     assert verdict.status is Status.NOT_FOUND
-    assert verdict.message == "not found in the source"
+    assert verdict.message.startswith("not found in the source; the source has 8 paragraphs by")
+    assert "'knapper' (p-1, p-2, p-3, p-4, p-5, ...)" in verdict.message
+    assert '; the closest is p-6: "The US believes that Korea' in verdict.message
+    nobody = verify_quote(quote, "tatsumi-2", article)
+    assert "the source has no paragraph by 'tatsumi-2'" in nobody.message
 
 
 def test_quote_without_words_is_unverifiable(article: list[Passage]) -> None:
@@ -588,3 +609,24 @@ def test_verify_briefing_on_the_workspace_article(tmp_path: Path) -> None:
     assert [(v.status, v.anchor) for v in verdicts] == [
         (Status.VERIFIED, anchor) for *_, anchor in DIRECT_QUOTES
     ]
+
+
+NAMED = {"roe": ["Jane Roe", "Roe"], "kim": ["Kim Do-hyun", "Kim"], "lee": ["Dana Lee", "Lee"]}
+
+
+def test_a_paragraphs_words_are_those_it_attributes_not_everyone_it_names() -> None:
+    text = (
+        'Ambassador Kim met Jane Roe on Monday. "We will not give way," said Kim.\n\n'
+        '"The talks go on," Roe told reporters, after meeting Dana Lee.\n\n'
+        "Kim, the former ambassador to Washington, warned that trust was gone.\n\n"
+        "Kim and Roe toured the plant with Dana Lee.\n\n"
+        '"Nothing has changed."\n'
+    )
+    passages = prose_passages(text, NAMED)
+    assert [p.speakers for p in passages] == [("kim",), ("roe",), ("kim",), (), ()]
+    quote = verify_quote("The talks go on", "lee", passages)
+    assert quote.status is Status.MISATTRIBUTED
+    assert "said by 'roe', not 'lee'" in quote.message, "it names the person who said it"
+    unclear = verify_quote("Nothing has changed", "kim", passages)
+    assert unclear.status is Status.MISATTRIBUTED
+    assert "the attribution is unclear" in unclear.message
