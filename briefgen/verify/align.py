@@ -14,8 +14,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz
-
 from briefgen.verify.evidence import Passage, speakers_of
 from briefgen.verify.text import Element, QuoteGap, QuoteWord, Text, analyse, same_word, window
 
@@ -270,6 +268,8 @@ def _short_alignment(words: Sequence[QuoteWord], passage: Passage, at: int) -> A
     n = len(words)
     if at < 0 or at + n > len(text.words):
         return None
+    from rapidfuzz import fuzz  # 40 ms to import, and only a near miss needs it: check stays quick
+
     window_words = text.loose[at : at + n]
     differ = [k for k in range(n) if words[k].loose != window_words[k]]
     if len(differ) != 1 or fuzz.ratio(words[differ[0]].loose, window_words[differ[0]]) < 75:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,10 +31,16 @@ _VERBS = """
 _SPEECH = "|".join(sorted(set(_VERBS.split()), key=len, reverse=True))
 # "Knapper said", "Knapper, a deputy assistant secretary, told ...": the name, perhaps an
 # apposition between commas, then the verb.
-_SPEECH_AFTER = re.compile(
-    rf"(?:'s)?\s*(?:,[^,.;\"]{{1,120}},)?\s*,?\s*(?:{_SPEECH})\b", re.IGNORECASE
-)
-_SPEECH_BEFORE = re.compile(rf"\b(?:{_SPEECH}|according to)\s*$", re.IGNORECASE)
+
+
+@functools.cache
+def _speech_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Compile the speech-verb patterns on first use (a few milliseconds ``check`` need not pay)."""
+    after = re.compile(rf"(?:'s)?\s*(?:,[^,.;\"]{{1,120}},)?\s*,?\s*(?:{_SPEECH})\b", re.IGNORECASE)
+    before = re.compile(rf"\b(?:{_SPEECH}|according to)\s*$", re.IGNORECASE)
+    return after, before
+
+
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
@@ -96,9 +103,10 @@ def _finders(people: Mapping[str, Sequence[str]]) -> dict[str, re.Pattern[str]]:
 
 def _speaks(text: str, match: re.Match[str]) -> bool:
     """Return whether a name is the subject or object of a speech verb ("X said")."""
-    after = _SPEECH_AFTER.match(text, match.end())
+    speech_after, speech_before = _speech_patterns()
+    after = speech_after.match(text, match.end())
     return bool(after) or bool(
-        _SPEECH_BEFORE.search(text[max(0, match.start() - 30) : match.start()])
+        speech_before.search(text[max(0, match.start() - 30) : match.start()])
     )
 
 
