@@ -6,6 +6,7 @@ import base64
 import importlib.metadata
 import traceback
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,10 +116,25 @@ class Renderer:
         css = Markup(self._asset_text(PRINT_CSS))
         return self.render(name, context, for_print=True, print_css=css, logo_uri=self.logo_uri())
 
-    def index_page(self, entries: list[tuple[LoadedSource, BriefingMeta]]) -> str:
-        """Render output/index.html: every briefing, newest first."""
-        ordered = sorted(entries, key=lambda e: (e[0].briefing.event.date, e[0].slug), reverse=True)
-        return self.render("index.html", {"entries": ordered}, for_print=False)
+    def index_page(
+        self,
+        entries: list[tuple[LoadedSource, BriefingMeta]],
+        years: Sequence[tuple[str, int]] = (),
+        total: int | None = None,
+    ) -> str:
+        """Render output/index.html: the newest briefings, and the years of the archive."""
+        context = {"entries": _newest(entries), "years": list(years), "total": total}
+        return self.render("index.html", context, for_print=False)
+
+    def archive_page(
+        self,
+        year: str,
+        entries: list[tuple[LoadedSource, BriefingMeta]],
+        years: Sequence[tuple[str, int]],
+    ) -> str:
+        """Render output/archive/<year>.html: a year's briefings, newest first."""
+        context = {"year": year, "entries": _newest(entries), "years": list(years)}
+        return self.render("archive.html", context, for_print=False)
 
     def assets(self) -> dict[str, bytes]:
         """Return the files for output/assets/: the stylesheet and the logo, if any."""
@@ -246,3 +262,10 @@ def _template_line(exc: BaseException, name: str) -> str:
     if not frames:
         return f"template '{name}'"
     return f"{frames[-1].filename}:{frames[-1].lineno}"
+
+
+def _newest(
+    entries: list[tuple[LoadedSource, BriefingMeta]],
+) -> list[tuple[LoadedSource, BriefingMeta]]:
+    """Order briefings as the site lists them: by date and file name, newest first."""
+    return sorted(entries, key=lambda e: (e[0].briefing.event.date, e[0].slug), reverse=True)

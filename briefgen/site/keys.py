@@ -16,6 +16,7 @@ import functools
 import hashlib
 import io
 import pickle
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,9 @@ Input = tuple[str, str]  # an event's slug, and the page whose part of that even
 TEMPLATES = {"speakers": "speaker.html", "topics": "topic.html", "sides": "side.html"}
 INDEXES = {"speakers": "speakers.html", "topics": "topics.html", "sides": "sides.html"}
 EVENT_LISTS = ("index.html", "feed.xml")  # the home page and the feed (their own templates)
+HOME_EVENTS = 50  # the home page lists the newest events; older ones are on archive pages
+FEED_EVENTS = 50  # the feed carries the newest events only
+ARCHIVE = "archive"
 # What the pages of people, topics and sides show of an event's details (its bottom line
 # shows on the home page and in the feed, which hash the whole of them).
 EVENT_SHOWN = ("title", "date", "end_date", "host")
@@ -217,10 +221,48 @@ def page_keys(
 def listing_keys(
     keys: PageKeys, records: Mapping[str, EventRecord], rows: Mapping[str, str]
 ) -> dict[str, str]:
-    """Key the pages that list every event, person, topic or side by the rows they list."""
-    events = sorted((slug, record.row) for slug, record in records.items())
-    found = {path: keys.key(path, events) for path in EVENT_LISTS}
+    """Key the pages that list events, people, topics or sides by the rows they list.
+
+    The home page and the feed list the newest events only; past ``HOME_EVENTS``, every
+    year has an archive page (``archive/<year>.html``), and each lists which years have one.
+    """
+    order = newest_slugs(records)
+    years = archive_years(records)
+    home = [(slug, records[slug].row) for slug in order[:HOME_EVENTS]]
+    found = {
+        "index.html": keys.key("index.html", home, years),
+        "feed.xml": keys.key("feed.xml", [(s, records[s].row) for s in order[:FEED_EVENTS]]),
+    }
+    for year, _ in years:
+        listed = [(slug, records[slug].row) for slug in order if records[slug].date[:4] == year]
+        found[archive_page(year)] = keys.key("archive.html", listed, years)
     for folder, template in INDEXES.items():
         listed = sorted((page, row) for page, row in rows.items() if page.startswith(f"{folder}/"))
         found[f"{folder}/index.html"] = keys.key(template, listed)
     return found
+
+
+def newest_slugs(records: Mapping[str, EventRecord]) -> list[str]:
+    """Return the events' slugs as the site lists them: by date and file name, newest first."""
+    return sorted(records, key=lambda slug: (records[slug].date, slug), reverse=True)
+
+
+def archive_years(records: Mapping[str, EventRecord]) -> list[tuple[str, int]]:
+    """Return each year with an archive page and its count of events, newest first.
+
+    None while the home page lists every event.
+    """
+    if len(records) <= HOME_EVENTS:
+        return []
+    counts = Counter(record.date[:4] for record in records.values())
+    return sorted(counts.items(), reverse=True)
+
+
+def archive_page(year: str) -> str:
+    """Return the output path of a year's archive page."""
+    return f"{ARCHIVE}/{year}.html"
+
+
+def is_event_list(path: str) -> bool:
+    """Tell whether a page lists events (home, feed, archive), not people, topics or sides."""
+    return path in EVENT_LISTS or path.startswith(f"{ARCHIVE}/")

@@ -21,13 +21,18 @@ from briefgen.render.environment import Renderer
 from briefgen.render.meta import BriefingMeta
 from briefgen.site.gather import gather_views
 from briefgen.site.keys import (
-    EVENT_LISTS,
+    ARCHIVE,
+    FEED_EVENTS,
+    HOME_EVENTS,
     INDEXES,
     TEMPLATES,
     EventRecord,
     PageKeys,
+    archive_years,
+    is_event_list,
     listing_keys,
     names_of,
+    newest_slugs,
     page_inputs,
     page_keys,
     stamp,
@@ -41,7 +46,6 @@ from briefgen.site.views import (
     SidePage,
     Site,
     TopicView,
-    newest_events,
 )
 from briefgen.source.model import Briefing, Topic
 from briefgen.verify.check import LoadedSource
@@ -117,11 +121,12 @@ def site_plan(
     rows |= {page: keys.digest(made[page].row) for page in todo}
     listing = listing_keys(keys, records, rows)
     listing_todo = {path for path, key in listing.items() if not kept.current(path, key)}
-    if listing_todo - set(EVENT_LISTS):  # an index: every person, topic or side
+    if any(not is_event_list(path) for path in listing_todo):  # every person, topic or side
         site = gather_views([views[e.slug] for e in listed])
         made = views_by_page(site)
     makers = {page: page_maker(renderer, names, page, made[page]) for page in todo}
-    makers |= {path: listing_maker(renderer, site, views, path) for path in listing_todo}
+    events = Listing(newest_slugs(records), archive_years(records), records)
+    makers |= {path: listing_maker(renderer, site, views, path, events) for path in listing_todo}
     pages = [SitePage(path, key, makers.get(path)) for path, key in (keyed | listing).items()]
     pages.append(SitePage(f"assets/{SEARCH_JS}", None, lambda: renderer.asset(SEARCH_JS)))
     return SitePlan(pages, records, rows)
@@ -141,13 +146,9 @@ class Views:
             self.made[slug] = EventView(slug, e.source().briefing, e.meta)
         return self.made[slug]
 
-    def entries(self) -> list[Built]:
-        """Return every listed briefing's source and meta (all are loaded)."""
-        return [(e.source(), e.meta) for e in self.listed.values()]
-
-    def newest_first(self) -> list[EventView]:
-        """Return every listed briefing's view, newest first (all are loaded)."""
-        return newest_events(self[slug] for slug in self.listed)
+    def entries(self, slugs: Iterable[str]) -> list[Built]:
+        """Return some listed briefings' sources and metas, in the order given (loading them)."""
+        return [(self.listed[slug].source(), self.listed[slug].meta) for slug in slugs]
 
 
 def _record(keys: PageKeys, views: Views, kept: EventRecord | None, e: Listed) -> EventRecord:
@@ -176,12 +177,37 @@ def page_maker(renderer: Renderer, names: Names, page: str, view: object) -> Cal
     return lambda: renderer.render(TEMPLATES[folder], context, for_print=False).encode("utf-8")
 
 
-def listing_maker(renderer: Renderer, site: Site, views: Views, path: str) -> Callable[[], bytes]:
-    """Return the maker of a page that lists every briefing, person, topic or side."""
+@dataclass(frozen=True)
+class Listing:
+    """The events as the site lists them: slugs newest first, years with archive pages."""
+
+    order: list[str]
+    years: list[tuple[str, int]]
+    records: Mapping[str, EventRecord]
+
+    def of_year(self, year: str) -> list[str]:
+        """Return the slugs of a year's events, newest first."""
+        return [slug for slug in self.order if self.records[slug].date[:4] == year]
+
+
+def listing_maker(
+    renderer: Renderer, site: Site, views: Views, path: str, events: Listing
+) -> Callable[[], bytes]:
+    """Return the maker of a page that lists briefings, people, topics or sides.
+
+    The home page, the feed and an archive page load only the briefings they list.
+    """
+    total = len(events.order)
     if path == "index.html":
-        return lambda: renderer.index_page(views.entries()).encode("utf-8")
+        home = events.order[:HOME_EVENTS]
+        return lambda: renderer.index_page(views.entries(home), events.years, total).encode()
     if path == "feed.xml":
-        return lambda: render_feed(renderer, views.newest_first()).encode("utf-8")
+        newest = [views[slug] for slug in events.order[:FEED_EVENTS]]
+        return lambda: render_feed(renderer, newest).encode("utf-8")
+    if path.startswith(f"{ARCHIVE}/"):
+        year = path.removeprefix(f"{ARCHIVE}/").removesuffix(".html")
+        listed = events.of_year(year)
+        return lambda: renderer.archive_page(year, views.entries(listed), events.years).encode()
     folder = path.split("/")[0]
     gathered: dict[str, Sequence[Person | TopicView | SidePage]] = {
         "speakers": site.people,

@@ -16,8 +16,16 @@ from briefgen.render import markdown
 from briefgen.render.environment import Renderer
 from briefgen.render.meta import BriefingMeta, Revision
 from briefgen.site.gather import gather, site_texts
-from briefgen.site.keys import EventRecord, PageKeys, names_of
-from briefgen.site.pages import Listed, Views, listing_maker, page_maker, site_plan, views_by_page
+from briefgen.site.keys import EventRecord, PageKeys, archive_years, names_of, newest_slugs
+from briefgen.site.pages import (
+    Listed,
+    Listing,
+    Views,
+    listing_maker,
+    page_maker,
+    site_plan,
+    views_by_page,
+)
 from briefgen.site.views import Built, EventView, Site
 from briefgen.source.config import load_config
 from briefgen.source.model import Topic
@@ -42,7 +50,9 @@ def _rendered(renderer: Renderer, site: Site, entries: list[Built]) -> dict[str,
         "feed.xml",
         *(f"{f}/index.html" for f in ("speakers", "topics", "sides")),
     ]
-    return pages | {p: listing_maker(renderer, site, views, p)() for p in listings}
+    records = {source.slug: PageKeys(b"").record(views[source.slug]) for source, _ in entries}
+    events = Listing(newest_slugs(records), archive_years(records), records)
+    return pages | {p: listing_maker(renderer, site, views, p, events)() for p in listings}
 
 
 def _listed(source: LoadedSource, meta: BriefingMeta) -> Listed:
