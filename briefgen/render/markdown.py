@@ -109,6 +109,8 @@ def _balanced(text: str) -> str:
     of it (``"[" * 50000`` took minutes). A stand-in is plain text to the parser, so the work
     is linear; ``converted`` puts the brackets back. A few, as prose has, are left alone.
     """
+    if text.count("[") + text.count("(") + text.count("<") <= UNMATCHED_LIMIT:
+        return text  # too few openers to be many unmatched: no scan (most fields)
     lone = _unmatched(text, "[", "]") + _unmatched(text, "(", ")") + _unmatched(text, "<", ">")
     if len(lone) <= UNMATCHED_LIMIT:
         return text

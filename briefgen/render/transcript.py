@@ -90,7 +90,11 @@ def _normalised(text: str) -> tuple[str, list[int], list[int]]:
     for end in range(1, len(text) + 1):
         if end < len(text) and unicodedata.combining(text[end]):
             continue  # keep a base character with its combining marks
-        piece = normalise(text[start:end]) or " "
+        char = text[start:end]
+        if char.isascii():  # as normalise leaves it, but for blank space (most characters)
+            piece = " " if char.isspace() else "'" if char == "`" else char
+        else:
+            piece = normalise(char) or " "
         norm.append(piece)
         starts += [start] * len(piece)
         ends += [end] * len(piece)

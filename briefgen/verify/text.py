@@ -6,8 +6,8 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 BRACKET_WORDS = 4  # a "[bracketed]" insertion stands for up to this many source words
 
@@ -37,8 +37,22 @@ class Text:
     spans: tuple[tuple[int, int], ...]
     vocabulary: frozenset[str]
     loose: tuple[str, ...] = ()
-    places: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-    pairs: Mapping[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def places(self) -> Mapping[str, tuple[int, ...]]:
+        """Return where each loose word occurs (made when first asked: pages never ask)."""
+        found: dict[str, list[int]] = defaultdict(list)
+        for n, word in enumerate(self.loose):
+            found[word].append(n)
+        return {word: tuple(at) for word, at in found.items()}
+
+    @cached_property
+    def pairs(self) -> Mapping[tuple[str, str], tuple[int, ...]]:
+        """Return where each pair of consecutive loose words starts."""
+        found: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for n in range(1, len(self.loose)):
+            found[(self.loose[n - 1], self.loose[n])].append(n - 1)
+        return {pair: tuple(at) for pair, at in found.items()}
 
 
 @dataclass(frozen=True)
@@ -89,12 +103,6 @@ def analyse(text: str) -> Text:
     matches = list(WORD.finditer(norm))
     words = tuple(m.group() for m in matches)
     loose = tuple(loosen(w) for w in words)
-    places: dict[str, list[int]] = defaultdict(list)
-    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for n, word in enumerate(loose):
-        places[word].append(n)
-        if n:
-            pairs[(loose[n - 1], word)].append(n - 1)
     return Text(
         norm=norm,
         words=words,
@@ -102,8 +110,6 @@ def analyse(text: str) -> Text:
         spans=tuple(m.span() for m in matches),
         vocabulary=frozenset(loose),
         loose=loose,
-        places={w: tuple(p) for w, p in places.items()},
-        pairs={k: tuple(p) for k, p in pairs.items()},
     )
 
 
