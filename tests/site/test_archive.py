@@ -92,13 +92,6 @@ def test_archive_pages_pass_the_nu_html_checker(large: Path, nu_checker: list[st
     assert result.returncode == 0 and "error" not in report.lower(), report
 
 
-@pytest.fixture(scope="module")
-def axe() -> Any:
-    """The axe-core runner for Playwright."""
-    module = pytest.importorskip("axe_playwright_python.sync_playwright")
-    return module.Axe()
-
-
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_an_archive_page_has_no_axe_violations_and_fits_a_phone(
     large: Path, browser: Any, axe: Any, width: int
