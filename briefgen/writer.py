@@ -7,8 +7,10 @@ import logging
 import os
 import secrets
 import stat
+import tempfile
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from pathlib import Path, PurePosixPath
@@ -37,13 +39,77 @@ def checked_parts(relative: str) -> tuple[str, ...]:
     return path.parts
 
 
+class Spool:
+    """Staged files' bytes, kept in an unnamed temporary file rather than in memory.
+
+    A build of thousands of briefings stages hundreds of megabytes; held in memory, they
+    made its peak grow with every event. The file has no name (the system removes it when
+    it is closed, or when the build is killed), and nothing is written to the output.
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix=TEMP_PREFIX)  # noqa: SIM115  (closed by close)
+        self._lock = threading.Lock()
+        self._end = 0
+
+    def put(self, data: bytes) -> tuple[int, int]:
+        """Append data; return where it is (offset, length)."""
+        with self._lock:
+            where = (self._end, len(data))
+            self._end += len(data)
+        offset, view = where[0], memoryview(data)
+        try:
+            while view:  # positioned writes: threads may stage and read side by side
+                done = os.pwrite(self._file.fileno(), view, offset)
+                offset, view = offset + done, view[done:]
+        except OSError as exc:
+            raise _refused(exc) from exc
+        return where
+
+    def get(self, where: tuple[int, int]) -> bytes:
+        """Read back what ``put`` returned ``where`` for."""
+        offset, length = where
+        parts = []
+        while length:
+            chunk = os.pread(self._file.fileno(), length, offset)
+            if not chunk:
+                raise WriteError("the build's staged files were cut short; build again")
+            parts.append(chunk)
+            offset, length = offset + len(chunk), length - len(chunk)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        """Remove the temporary file."""
+        self._file.close()
+
+
+class StagedFiles(Mapping[str, bytes]):
+    """The files staged so far, by relative path, each read back from the spool when asked for."""
+
+    def __init__(self, writer: OutputWriter) -> None:
+        self._writer = writer
+
+    def __getitem__(self, relative: str) -> bytes:
+        return self._writer.read_staged(relative)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._writer.staged)
+
+    def __len__(self) -> int:
+        return len(self._writer.staged)
+
+    def __contains__(self, relative: object) -> bool:
+        return isinstance(relative, str) and self._writer.is_staged(relative)
+
+
 class OutputWriter:
     """Collect files for the output directory, then write them all, each atomically.
 
-    Nothing touches the disk before ``commit``. Each file is written under a temporary
-    name in its own folder, synced, then renamed over the target, so a reader (or a
-    killed build) sees either the old file or the new one, never a partial one. Symlinks
-    planted in the output are replaced, never followed.
+    Nothing touches the output before ``commit``: staged bytes wait in a temporary file of
+    the system's (see ``Spool``). Each file is then written under a temporary name in its
+    own folder, synced, then renamed over the target, so a reader (or a killed build) sees
+    either the old file or the new one, never a partial one. Symlinks planted in the
+    output are replaced, never followed.
     """
 
     def __init__(
@@ -52,16 +118,27 @@ class OutputWriter:
         self.out_dir = out_dir.resolve()
         self.mtime = mtime
         self.sweep_after = sweep_after
-        self._staged: dict[tuple[str, ...], bytes] = {}
+        self._staged: dict[tuple[str, ...], tuple[int, int]] = {}
+        self._spool: Spool | None = None
 
     @property
     def staged(self) -> list[str]:
         """Return the relative paths staged so far, in staging order."""
         return ["/".join(parts) for parts in self._staged]
 
-    def staged_files(self) -> dict[str, bytes]:
+    def staged_files(self) -> StagedFiles:
         """Return the files staged so far, by relative path: what the commit will write."""
-        return {"/".join(parts): data for parts, data in self._staged.items()}
+        return StagedFiles(self)
+
+    def is_staged(self, relative: str) -> bool:
+        """Tell whether a file is staged at ``relative``."""
+        return tuple(relative.split("/")) in self._staged
+
+    def read_staged(self, relative: str) -> bytes:
+        """Return the bytes staged for ``relative``; KeyError if none are."""
+        where = self._staged[tuple(relative.split("/"))]
+        assert self._spool is not None
+        return self._spool.get(where)
 
     def stage(self, relative: str, data: bytes) -> None:
         """Queue ``data`` for ``out_dir/relative``; WriteError if the path leaves out_dir."""
@@ -70,7 +147,9 @@ class OutputWriter:
         folder = self.out_dir.joinpath(*parts[:-1]).resolve()
         if not folder.is_relative_to(self.out_dir):
             raise WriteError(f"refusing to write '{relative}': it leads outside {self.out_dir}")
-        self._staged[parts] = bytes(data)
+        if self._spool is None:
+            self._spool = Spool()
+        self._staged[parts] = self._spool.put(bytes(data))
 
     def stage_all(self, files: Mapping[str, bytes]) -> None:
         """Queue every file of ``files`` (by relative path), as ``stage`` does."""
@@ -86,17 +165,24 @@ class OutputWriter:
         with ExitStack() as stack:
             folders: dict[tuple[str, ...], int] = {}
             placed = [
-                (self._folder(parts[:-1], folders, stack), parts[-1], data)
-                for parts, data in self._staged.items()
+                (self._folder(parts[:-1], folders, stack), parts[-1], where)
+                for parts, where in self._staged.items()
             ]
             temps = self._write_temps(placed)
             _replace_all(temps)
             for fd in folders.values():
                 os.fsync(fd)
         written = [self.out_dir.joinpath(*parts) for parts in self._staged]
-        self._staged.clear()
+        self.discard()
         logger.debug("wrote %d files under %s", len(written), self.out_dir)
         return written
+
+    def discard(self) -> None:
+        """Forget every staged file and remove the spool; the output is left as it is."""
+        self._staged.clear()
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
 
     def _folder(
         self, parts: tuple[str, ...], folders: dict[tuple[str, ...], int], stack: ExitStack
@@ -114,7 +200,9 @@ class OutputWriter:
         _sweep_temps(fd, self.sweep_after)
         return fd
 
-    def _write_temps(self, placed: list[tuple[int, str, bytes]]) -> list[tuple[int, str, str]]:
+    def _write_temps(
+        self, placed: list[tuple[int, str, tuple[int, int]]]
+    ) -> list[tuple[int, str, str]]:
         """Write each file under a temporary name in its folder; return (folder, temp, name).
 
         Several at once: syncing a file waits on the disk, and the disk takes syncs
@@ -125,7 +213,7 @@ class OutputWriter:
             max_workers=SYNC_THREADS, thread_name_prefix="briefgen-write"
         ) as pool:
             writes = [
-                (fd, pool.submit(self._write_temp, fd, data), name) for fd, name, data in placed
+                (fd, pool.submit(self._write_temp, fd, where), name) for fd, name, where in placed
             ]
             try:
                 return [(fd, write.result(), name) for fd, write, name in writes]
@@ -136,11 +224,13 @@ class OutputWriter:
                         _unlink_quietly(fd, write.result())
                 raise
 
-    def _write_temp(self, folder: int, data: bytes) -> str:
-        """Write data to a new temporary file in the folder, synced; return its name.
+    def _write_temp(self, folder: int, where: tuple[int, int]) -> str:
+        """Write a staged file to a new temporary file in the folder, synced; return its name.
 
         WriteError if the disk refuses (full, read-only, over a quota): nothing is left.
         """
+        assert self._spool is not None
+        data = self._spool.get(where)
         name = f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
         try:
             fd = os.open(name, _FILE_FLAGS, 0o666, dir_fd=folder)

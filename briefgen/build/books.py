@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from briefgen.build.context import Workspace, add_chunk
-from briefgen.build.plan import Planned, Prepared, briefing_meta
+from briefgen.build.plan import Planned, briefing_meta
 from briefgen.build.revisions import advance
 from briefgen.errors import RenderError, SourceError
 from briefgen.paths import display_path
@@ -46,21 +46,26 @@ def book_key(ws: Workspace, book: LoadedBook, ids: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def content_ids(plans: Sequence[Planned], prepared: Sequence[Prepared]) -> dict[str, str]:
+def content_ids(plans: Sequence[Planned], metas: Mapping[str, BriefingMeta]) -> dict[str, str]:
     """Return each briefing's content id as this build leaves it."""
     ids = {p.slug: p.meta.content_id for p in plans if p.meta is not None}
-    return ids | {p.slug: p.meta.content_id for p in prepared}
+    return ids | {slug: meta.content_id for slug, meta in metas.items()}
 
 
-def chapters_of(ws: Workspace, book: LoadedBook, prepared: Sequence[Prepared]) -> Chapters:
-    """Return each chapter's checked source and metadata, loading the ones not loaded now."""
-    found: Chapters = {p.slug: (p.source, p.meta) for p in prepared}
-    wanted = [ws.root / "sources" / f"{part.slug}.yaml" for part in book.parts]
+def chapters_of(ws: Workspace, book: LoadedBook, metas: Mapping[str, BriefingMeta]) -> Chapters:
+    """Return each chapter's checked source (loaded again) and metadata: as built now, or before.
+
+    The build released the sources of the briefings it rendered; a book, a few of them,
+    loads its chapters' again.
+    """
     by_slug = {path.stem: path for path in ws.files}
-    missing = [by_slug[path.stem] for path in wanted if path.stem not in found]
-    for source in load_sources(missing) if missing else []:
-        revision = advance(ws.out_dir, source, ws.when.date()).revision
-        found[source.slug] = (source, briefing_meta(source, ws, revision))
+    found: Chapters = {}
+    for source in load_sources([by_slug[part.slug] for part in book.parts]):
+        meta = metas.get(source.slug)
+        if meta is None:
+            revision = advance(ws.out_dir, source, ws.when.date()).revision
+            meta = briefing_meta(source, ws, revision)
+        found[source.slug] = (source, meta)
     return {part.slug: found[part.slug] for part in book.parts}
 
 
@@ -68,12 +73,12 @@ def stage_books(
     writer: OutputWriter,
     ws: Workspace,
     plans: Sequence[Planned],
-    prepared: Sequence[Prepared],
+    metas: Mapping[str, BriefingMeta],
     timeout: float | None,
     force: bool = False,
 ) -> None:
     """Build and stage every out-of-date book; raise RenderError if one fails to render."""
-    ids = content_ids(plans, prepared)
+    ids = content_ids(plans, metas)
     stale = []
     for book in checked_books(ws):
         key = book_key(ws, book, ids)
@@ -84,7 +89,7 @@ def stage_books(
             stale.append((book, key))
     jobs, pages = [], {}
     for book, key in stale:
-        chapters = chapters_of(ws, book, prepared)
+        chapters = chapters_of(ws, book, metas)
         html = book_html(ws.renderer, book, chapters)
         seconds, memory = ws.pdf_limits(timeout)
         job = PdfJob(f"book-{book.name}", html, ws.root, created=ws.when, timeout=seconds)

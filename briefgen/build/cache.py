@@ -26,6 +26,7 @@ from briefgen.source.loader import Document
 from briefgen.source.model import Briefing
 from briefgen.verify.check import LoadedSource
 from briefgen.verify.quotes import Status, Verdict
+from briefgen.writer import read_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -68,10 +69,13 @@ def _diagnostic(data: Mapping[str, Any], display: str) -> Diagnostic:
     )
 
 
-def _cache(out_dir: Path, slug: str, key: str) -> dict[str, Any] | None:
-    """Read a source's cache if it was written for ``key``."""
+def _cache(
+    out_dir: Path, slug: str, key: str, staged: bytes | None = None
+) -> dict[str, Any] | None:
+    """Read a source's cache (from the output, or as staged now) if it was written for ``key``."""
     try:
-        data = json.loads((out_dir / cache_name(slug)).read_bytes())
+        text = (out_dir / cache_name(slug)).read_bytes() if staged is None else staged
+        data = json.loads(text)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
@@ -85,16 +89,20 @@ def _cache(out_dir: Path, slug: str, key: str) -> dict[str, Any] | None:
     return trusted
 
 
-def restore(out_dir: Path, path: Path, raw: bytes, key: str) -> LoadedSource | None:
+def restore(
+    out_dir: Path, path: Path, key: str, staged: bytes | None = None
+) -> LoadedSource | None:
     """Rebuild a loaded source from its cache; None when the cache is missing or stale.
 
+    The cache is read from the output, or given as ``staged`` by the build that made it.
     The source is not parsed again, so its document carries no line numbers, and its
     transcript is left out (half of a source, and the site only links to it; the meta
     says whether it has one): a restored source serves the site pages, never a
     briefing's own pages or diagnostics about its own text.
     """
-    data = _cache(out_dir, path.stem, key)
-    if data is None:
+    data = _cache(out_dir, path.stem, key, staged)
+    raw = read_or_none(path)
+    if data is None or raw is None:
         return None
     display = display_path(path)
     try:

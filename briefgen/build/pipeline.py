@@ -13,24 +13,32 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar, Unpack
 
 from briefgen.build.books import stage_books
 from briefgen.build.context import BuildResult, Options, OptionValues, Workspace, open_workspace
 from briefgen.build.keys import PDFS
-from briefgen.build.manifest import MANIFEST, BriefingRecord, Manifest, SiteRecord, read_manifest
+from briefgen.build.manifest import (
+    MANIFEST,
+    BriefingRecord,
+    Made,
+    Manifest,
+    SiteRecord,
+    read_manifest,
+)
 from briefgen.build.pagefind import PagefindRuns
-from briefgen.build.plan import Planned, Prepared, plan, prepare, records
+from briefgen.build.plan import Planned, Prepared, plan, prepare, record_of
 from briefgen.build.progress import Reporter, Summary
 from briefgen.build.search import index_early, index_search
-from briefgen.build.site_stage import listed_now, stage_site
+from briefgen.build.site_stage import kept_listing, loaded_listing, stage_site, staged_listing
 from briefgen.build.stages import (
     MadeNow,
     PlannedPdf,
+    checked_sources,
     load_sources,
     plan_pdfs,
     stage_pages,
@@ -46,11 +54,15 @@ from briefgen.errors import (
 )
 from briefgen.paths import display_path, find_root, source_files
 from briefgen.pdf.pool import PdfPool, render_pdfs
+from briefgen.render.meta import BriefingMeta
+from briefgen.site.pages import Listed
+from briefgen.verify.check import LoadedSource
 from briefgen.writer import OutputWriter, read_or_none, remove_outputs
 
 logger = logging.getLogger(__name__)
 
 GC_THRESHOLD = 100_000  # allocations between collections of the youngest objects
+BATCH = 32  # briefings a build without PDFs loads, renders and releases at a time
 T = TypeVar("T")
 
 
@@ -133,20 +145,46 @@ class Run:
     writer: OutputWriter
 
 
+@dataclass
+class Briefings:
+    """What this build made of the briefings it loaded, kept once their sources are released.
+
+    A briefing's record, meta, warnings and listing weigh a few kilobytes; its loaded
+    source (the transcript, the document's marks, the verdicts) hundreds.
+    """
+
+    records: dict[str, BriefingRecord] = field(default_factory=dict)
+    metas: dict[str, BriefingMeta] = field(default_factory=dict)
+    warnings: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    listed: dict[str, Listed] = field(default_factory=dict)
+
+    def add(self, p: Prepared, made: Mapping[str, Made], listed: Listed) -> None:
+        """Keep what the build needs of one briefing once its pages are staged."""
+        self.records[p.slug] = record_of(p, made)
+        self.metas[p.slug] = p.meta
+        self.warnings[p.slug] = list(p.source.warnings)
+        self.listed[p.slug] = listed
+
+
 def run(
     ws: Workspace, plans: Sequence[Planned], manifest: Manifest, options: Options, tools: Tools
 ) -> BuildResult:
     """Run the stages after planning: load, render pages and PDFs, write, index for search."""
     start_pdf_workers(tools.pool, plans, options)
-    sources = load_sources(plans, options, tools.reporter)
-    prepared = [prepare(p, sources[p.slug], ws, options) for p in plans if p.todo]
     now = Run(ws, options, manifest, tools, ws.writer())
-    for briefing in prepared:
-        now.writer.stage_all(briefing.files)
+    try:
+        return publish(now, plans)
+    finally:
+        now.writer.discard()  # after a failure, the staged files' spool goes too
+
+
+def publish(now: Run, plans: Sequence[Planned]) -> BuildResult:
+    """Render and stage everything out of date, write it in one commit, index it for search."""
+    ws, manifest, tools = now.ws, now.manifest, now.tools
     removed = removed_briefings(ws, manifest, plans)
-    made, site, warnings = render_outputs(now, plans, prepared)
-    stage_books(now.writer, ws, plans, prepared, options.pdf_timeout, options.force)
-    stage_manifest(now, records(prepared, made), site, removed)
+    briefings, site, warnings = render_outputs(now, plans)
+    stage_books(now.writer, ws, plans, briefings.metas, now.options.pdf_timeout, now.options.force)
+    stage_manifest(now, briefings.records, site, removed)
     tools.reporter.stage("Writing", 1)
     written = now.writer.commit()
     unmade = manifest.unchanged(ws.out_dir, gone(manifest, site) + outputs_of(manifest, removed))
@@ -162,53 +200,98 @@ def run(
         output=ws.out_dir,
         built=[p.slug for p in plans if p.todo],
         written=written,
-        warnings=briefing_warnings(plans, prepared) + warnings,
+        warnings=briefing_warnings(plans, briefings.warnings) + warnings,
         unchanged=[p.slug for p in plans if not p.todo],
         removed=removed,
     )
 
 
 def render_outputs(
-    now: Run, plans: Sequence[Planned], prepared: Sequence[Prepared]
-) -> tuple[MadeNow, SiteRecord | None, list[Diagnostic]]:
+    now: Run, plans: Sequence[Planned]
+) -> tuple[Briefings, SiteRecord | None, list[Diagnostic]]:
     """Render and stage the out-of-date pages, PDFs and site pages.
 
-    While worker processes render the PDFs, a thread renders the web pages. The pool stays
-    in this thread, so that an interrupt here still ends the workers. Pagefind indexes the
-    briefings' shards while the site pages render, and the main bundle while the PDFs
-    render. Return what each briefing's groups were made of, the site's record, warnings.
+    Without PDFs, the briefings are loaded, rendered and released ``BATCH`` at a time, so
+    that a build's memory does not grow with the workspace; the site pages are then made
+    from each briefing's cache, as staged. Return what the build keeps of each briefing,
+    the site's record, and warnings.
     """
+    if any(PDFS in p.todo for p in plans):
+        return render_with_pdfs(now, plans)
+    now.tools.pool.close()  # workers started for PDFs that turned out current
+    briefings = Briefings()
+    diagnostics: list[Diagnostic] = []
+    todo = [p for p in plans if p.todo]
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        sources, found = checked_sources(batch, now.options, now.tools.reporter)
+        diagnostics += found
+        if any(d.severity is Severity.ERROR for d in diagnostics):
+            continue  # check the rest, to report every problem at once; render nothing
+        prepared = prepared_now(now, batch, sources)
+        made = stage_pages(now.writer, now.ws, prepared, now.tools.reporter)
+        for p in prepared:
+            briefings.add(p, made.get(p.slug, {}), staged_listing(p, now.ws, now.writer))
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise SourceError(diagnostics)
+    site, warnings = render_site(now, plans, briefings.listed)
+    return briefings, site, warnings
+
+
+def render_with_pdfs(
+    now: Run, plans: Sequence[Planned]
+) -> tuple[Briefings, SiteRecord | None, list[Diagnostic]]:
+    """Render every briefing at once: while worker processes render the PDFs, a thread the pages.
+
+    The pool stays in this thread, so that an interrupt here still ends the workers.
+    Pagefind indexes the briefings' shards while the site pages render, and the main
+    bundle while the PDFs render.
+    """
+    sources = load_sources(plans, now.options, now.tools.reporter)
+    prepared = prepared_now(now, [p for p in plans if p.todo], sources)
     pdfs, pdf_made = plan_pdfs(now.ws, prepared, now.options, now.tools.reporter)
     count = workers(now.options, pdfs)
+    loaded = {p.slug: loaded_listing(p.source, p.meta) for p in prepared}
 
     def pages() -> Web:
-        web = render_web(now, plans, prepared)
+        made = stage_pages(now.writer, now.ws, prepared, now.tools.reporter)
+        site, warnings = render_site(now, plans, loaded)
         if pdfs:  # what is left to wait for
             now.tools.reporter.stage(f"Rendering {len(pdfs)} PDFs in {count} processes", None)
-        return web
+        return Web(made, site, warnings)
 
-    if not pdfs:
-        now.tools.pool.close()  # workers started for PDFs that turned out current
-        web = pages()
-        return web.made, web.site, web.warnings
     thread = Background(pages)
     outputs = render_pdfs([pdf.job for pdf in pdfs], count, now.tools.pool)
     web = thread.result()
-    sources = {p.slug: p.source for p in prepared}
-    pdf_warnings = stage_pdfs(now.writer, pdfs, outputs, sources)
-    return merged(web.made, pdf_made), web.site, web.warnings + pdf_warnings
+    pdf_warnings = stage_pdfs(now.writer, pdfs, outputs, {p.slug: p.source for p in prepared})
+    made = merged(web.made, pdf_made)
+    briefings = Briefings()
+    for p in prepared:
+        briefings.add(p, made.get(p.slug, {}), loaded[p.slug])
+    return briefings, web.site, web.warnings + pdf_warnings
 
 
-def render_web(now: Run, plans: Sequence[Planned], prepared: Sequence[Prepared]) -> Web:
-    """Render and stage the briefings' pages and the site's, indexing for search meanwhile."""
-    made = stage_pages(now.writer, now.ws, prepared, now.tools.reporter)
+def prepared_now(
+    now: Run, plans: Sequence[Planned], sources: Mapping[str, LoadedSource]
+) -> list[Prepared]:
+    """Number the loaded briefings' revisions and key their outputs; stage records and caches."""
+    prepared = [prepare(p, sources[p.slug], now.ws, now.options) for p in plans]
+    for briefing in prepared:
+        now.writer.stage_all(briefing.files)
+    return prepared
+
+
+def render_site(
+    now: Run, plans: Sequence[Planned], loaded: Mapping[str, Listed]
+) -> tuple[SiteRecord | None, list[Diagnostic]]:
+    """Render and stage the site's pages, indexing the staged briefings for search meanwhile."""
     index_early(now.tools.runs, now.ws, now.writer)  # the briefings' shards, while the site renders
-    listed = listed_now(now.ws, plans, prepared)
+    listed = [loaded[p.slug] if p.slug in loaded else kept_listing(p, now.ws) for p in plans]
     site, warnings = stage_site(
         now.writer, now.ws, listed, now.manifest, now.options, now.tools.reporter
     )
     index_early(now.tools.runs, now.ws, now.writer, main=True)  # while the PDFs render
-    return Web(made, site, warnings)
+    return site, warnings
 
 
 def merged(*groups: MadeNow) -> MadeNow:
@@ -220,9 +303,10 @@ def merged(*groups: MadeNow) -> MadeNow:
     return together
 
 
-def briefing_warnings(plans: Sequence[Planned], prepared: Sequence[Prepared]) -> list[Diagnostic]:
+def briefing_warnings(
+    plans: Sequence[Planned], loaded: Mapping[str, Sequence[Diagnostic]]
+) -> list[Diagnostic]:
     """Return every briefing's warnings in file order: as loaded now, or as cached."""
-    loaded = {p.slug: p.source.warnings for p in prepared}
     return [d for p in plans for d in loaded.get(p.slug, p.warnings)]
 
 

@@ -28,11 +28,11 @@ class Planned:
     """One source file of this build, and what its outputs need, before it is loaded.
 
     ``meta`` and ``warnings`` are known only for a briefing with nothing to do: what the
-    manifest and the source's cache remember of it.
+    manifest and the source's cache remember of it. The file's bytes are not kept: a
+    workspace of thousands of sources would hold them all for the whole build.
     """
 
     path: Path
-    raw: bytes | None
     record: BriefingRecord | None
     key: str = ""
     todo: frozenset[str] = frozenset()
@@ -102,7 +102,7 @@ def plan(
     """Decide from the manifest, without loading the source, which of its outputs to make."""
     raw, record = read_or_none(path), records.get(path.stem)
     if raw is None or record is None or options.fresh:
-        return Planned(path, raw, record, todo=wanted(ws), has_pdf=ws.pdf)
+        return Planned(path, record, todo=wanted(ws), has_pdf=ws.pdf)
     revision_record = read_or_none(ws.out_dir / record_name(path.stem))
     key = input_key(ws, path, raw, record.evidence, revision_record, None)
     has_pdf, todo = decide(record, key, ws, fresh=False)
@@ -110,9 +110,9 @@ def plan(
     if warnings is None or (options.strict and warnings):
         todo = wanted(ws)  # load it: to say its warnings again, or fail on them
     if todo or warnings is None:
-        return Planned(path, raw, record, key, todo, has_pdf)
+        return Planned(path, record, key, todo, has_pdf)
     meta = record.meta(has_pdf)
-    return Planned(path, raw, record, key, todo, has_pdf, meta, tuple(warnings))
+    return Planned(path, record, key, todo, has_pdf, meta, tuple(warnings))
 
 
 def previous(path: Path, ws: Workspace, records: Mapping[str, BriefingRecord]) -> Planned | None:
@@ -125,7 +125,7 @@ def previous(path: Path, ws: Workspace, records: Mapping[str, BriefingRecord]) -
     if key != record.key:
         return None
     has_pdf = (ws.out_dir / path.stem / f"{path.stem}.pdf").is_file()
-    return Planned(path, raw, record, key, meta=record.meta(has_pdf))
+    return Planned(path, record, key, meta=record.meta(has_pdf))
 
 
 def prepare(planned: Planned, source: LoadedSource, ws: Workspace, options: Options) -> Prepared:
@@ -170,16 +170,18 @@ def records(
     prepared: Sequence[Prepared], made: Mapping[str, Mapping[str, Made]]
 ) -> dict[str, BriefingRecord]:
     """Return the manifest records of the briefings this build loaded, with what each made now."""
-    return {
-        p.slug: BriefingRecord(
-            key=p.key,
-            content_id=p.meta.content_id,
-            prepared=p.meta.prepared,
-            revision=p.meta.revision,
-            evidence=tuple(evidence_files(p.source)),
-            warnings=len(p.source.warnings),
-            made={**(p.planned.record.made if p.planned.record else {}), **made.get(p.slug, {})},
-            transcript=p.meta.has_transcript,
-        )
-        for p in prepared
-    }
+    return {p.slug: record_of(p, made.get(p.slug, {})) for p in prepared}
+
+
+def record_of(p: Prepared, made: Mapping[str, Made]) -> BriefingRecord:
+    """Return the manifest record of a briefing this build loaded, with what it made now."""
+    return BriefingRecord(
+        key=p.key,
+        content_id=p.meta.content_id,
+        prepared=p.meta.prepared,
+        revision=p.meta.revision,
+        evidence=tuple(evidence_files(p.source)),
+        warnings=len(p.source.warnings),
+        made={**(p.planned.record.made if p.planned.record else {}), **made},
+        transcript=p.meta.has_transcript,
+    )

@@ -203,11 +203,12 @@ def index_early(
     """
     if not ws.config.outputs.html:
         return
-    staged = {page: data for page, data in writer.staged_files().items() if is_page(page)}
-    names = [MAIN] if main else sorted({shard_of(page) for page in staged} - {MAIN})
-    if not staged or not names:
+    staged = writer.staged_files()  # read back from the writer's spool, a bundle at a time
+    pages = [page for page in staged if is_page(page)]
+    names = [MAIN] if main else sorted({shard_of(page) for page in pages} - {MAIN})
+    if not pages or not names:
         return
-    groups = shard_pages(sorted({*published_pages(ws.out_dir), *staged}, key=page_order))
+    groups = shard_pages(sorted({*published_pages(ws.out_dir), *pages}, key=page_order))
     for name in names:
         contents = read_pages(ws.out_dir, groups[name], staged)
         digest = pages_digest(contents, heads_only=name == MAIN)

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefgen.build.cache import restore
+from briefgen.build.cache import cache_name, restore
 from briefgen.build.context import Options, Workspace
 from briefgen.build.keys import content_id, site_key
 from briefgen.build.manifest import Manifest, SiteRecord
@@ -62,22 +62,24 @@ def stage_site(
     return SiteRecord(key, pages, plan.rows, plan.events), warnings
 
 
-def listed_now(
-    ws: Workspace, plans: Sequence[Planned], prepared: Sequence[Prepared]
-) -> list[Listed]:
-    """Describe to the site the briefings of this build: those loaded, and those unchanged."""
-    loaded = {p.slug: p for p in prepared}
-    return [
-        loaded_listing(loaded[p.slug].source, loaded[p.slug].meta)
-        if p.slug in loaded
-        else kept_listing(p, ws)
-        for p in plans
-    ]
-
-
 def loaded_listing(source: LoadedSource, meta: BriefingMeta) -> Listed:
     """Describe a loaded briefing to the site."""
     return Listed(source.slug, source.display, meta, lambda: source)
+
+
+def staged_listing(p: Prepared, ws: Workspace, writer: OutputWriter) -> Listed:
+    """Describe a briefing loaded now, whose source is released: restored from its staged cache.
+
+    The listing keeps the briefing's path, key and meta, not its source: the site pages
+    that need it restore it (without its transcript) from the cache this build staged.
+    """
+    path, key, out_dir = p.planned.path, p.key, ws.out_dir
+
+    def source() -> LoadedSource:
+        restored = restore(out_dir, path, key, writer.read_staged(cache_name(path.stem)))
+        return restored or loaded_again(path)
+
+    return Listed(p.slug, p.source.display, p.meta, source)
 
 
 def kept_listing(planned: Planned, ws: Workspace) -> Listed:
@@ -96,13 +98,14 @@ def kept(before: SiteRecord | None, ws: Workspace) -> Kept | None:
 
 def reloaded(planned: Planned, ws: Workspace) -> LoadedSource:
     """Return a briefing's source from its cache, else loaded now."""
-    source = None
-    if planned.raw is not None:
-        source = restore(ws.out_dir, planned.path, planned.raw, planned.key)
+    return restore(ws.out_dir, planned.path, planned.key) or loaded_again(planned.path)
+
+
+def loaded_again(path: Path) -> LoadedSource:
+    """Load a source the build needs again; SourceError if it no longer loads."""
+    source, diagnostics = load_source(path)
     if source is None:
-        source, diagnostics = load_source(planned.path)
-        if source is None:
-            raise SourceError(diagnostics)
+        raise SourceError(diagnostics)
     return source
 
 

@@ -42,6 +42,16 @@ def load_sources(
     plans: Sequence[Planned], options: Options, reporter: Reporter
 ) -> dict[str, LoadedSource]:
     """Load and check every source with work to do; SourceError listing every problem."""
+    loaded, diagnostics = checked_sources(plans, options, reporter)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise SourceError(diagnostics)
+    return loaded
+
+
+def checked_sources(
+    plans: Sequence[Planned], options: Options, reporter: Reporter
+) -> tuple[dict[str, LoadedSource], list[Diagnostic]]:
+    """Load and check the sources with work to do; return those that loaded, and every problem."""
     todo = [p for p in plans if p.todo]
     reporter.stage("Checking sources", len(todo))
     loaded: dict[str, LoadedSource] = {}
@@ -52,9 +62,7 @@ def load_sources(
             loaded[planned.slug] = lightened(source)
         diagnostics += found
         reporter.advance()
-    if any(d.severity is Severity.ERROR for d in diagnostics):
-        raise SourceError(diagnostics)
-    return loaded
+    return loaded, diagnostics
 
 
 def lightened(source: LoadedSource) -> LoadedSource:

@@ -96,7 +96,7 @@ def loosen(word: str) -> str:
     return word.lower().replace("'", "")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # a few events' turns and articles: 4096 held 60 MB for no gain
 def analyse(text: str) -> Text:
     """Normalise, tokenise and index a passage (cached: passages are checked once per quote)."""
     norm = normalise(text)
