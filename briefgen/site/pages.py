@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import urllib.parse
 import uuid
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,7 @@ from briefgen.site.keys import (
     page_keys,
     stamp,
 )
+from briefgen.site.paging import Pager, continuation, page_count, shown
 from briefgen.site.urls import person_page, side_page, topic_page
 from briefgen.site.views import (
     Built,
@@ -106,30 +108,57 @@ def site_plan(
     Only the files whose keys differ from what ``kept`` shows current get a maker, and
     only the sources they are made from are loaded: the page of a person, topic or side
     needs the briefings it covers; the home page, the feed and the indexes need them all.
+    A person's, topic's or side's pages past the first (paging.py) share its key.
     """
     kept = kept or Kept({}, {}, lambda path, key: False)
     keys, views = PageKeys(base), Views(listed)
     records = {e.slug: _record(keys, views, kept.events.get(e.slug), e) for e in listed}
     inputs, names = page_inputs(records), names_of(records)
     keyed = page_keys(keys, records, inputs, names)
+    pagers = pagers_of(records, keyed)
+    paged = {
+        path: keys.key("page", keyed[p.page], p.number)
+        for path, p in pagers.items()
+        if p.number > 1
+    }
     todo = {
         page for page, key in keyed.items() if page not in kept.rows or not kept.current(page, key)
     }
-    site = gather_views([views[slug] for slug in _made_of(todo, inputs)], todo)
+    todo |= {path for path, key in paged.items() if not kept.current(path, key)}
+    firsts = {pagers[path].page for path in todo}
+    site = gather_views([views[slug] for slug in _made_of(firsts, inputs)], firsts)
     made = views_by_page(site)
     rows = {page: kept.rows[page] for page in keyed if page not in todo}
-    rows |= {page: keys.digest(made[page].row) for page in todo}
+    rows |= {page: keys.digest(made[page].row) for page in todo if page in keyed}
     listing = listing_keys(keys, records, rows)
     listing_todo = {path for path, key in listing.items() if not kept.current(path, key)}
     if any(not is_event_list(path) for path in listing_todo):  # every person, topic or side
         site = gather_views([views[e.slug] for e in listed])
         made = views_by_page(site)
-    makers = {page: page_maker(renderer, names, page, made[page]) for page in todo}
+    makers = {
+        page: page_maker(renderer, names, made[pagers[page].page], pagers[page]) for page in todo
+    }
     events = Listing(newest_slugs(records), archive_years(records), records)
     makers |= {path: listing_maker(renderer, site, views, path, events) for path in listing_todo}
-    pages = [SitePage(path, key, makers.get(path)) for path, key in (keyed | listing).items()]
+    everything = keyed | paged | listing
+    pages = [SitePage(path, key, makers.get(path)) for path, key in everything.items()]
     pages.append(SitePage(f"assets/{SEARCH_JS}", None, lambda: renderer.asset(SEARCH_JS)))
     return SitePlan(pages, records, rows)
+
+
+def pagers_of(records: Mapping[str, EventRecord], keyed: Mapping[str, str]) -> dict[str, Pager]:
+    """Return the pager of every page of the people, topics and sides (first pages too), by path.
+
+    How many pages each has follows from how many events it covers, as their records show.
+    """
+    counts = Counter(page for record in records.values() for page in record.parts)
+    found = {}
+    for page in keyed:
+        count = page_count(counts[page])
+        for number in range(1, count + 1):
+            path = continuation(page, number) if number > 1 else page
+            found[path] = Pager(page, number, count, counts[page])
+    return found
 
 
 class Views:
@@ -170,10 +199,11 @@ def views_by_page(site: Site) -> dict[str, Any]:
     return found | {side_page(s.id): s for s in site.sides}
 
 
-def page_maker(renderer: Renderer, names: Names, page: str, view: object) -> Callable[[], bytes]:
-    """Return the maker of a person's, topic's or side's page."""
-    folder = page.split("/")[0]
-    context = {"site": names, VIEWS[folder]: view}  # the names, not the site: nothing unkeyed
+def page_maker(renderer: Renderer, names: Names, view: Any, pager: Pager) -> Callable[[], bytes]:
+    """Return the maker of one of a person's, topic's or side's pages: the one ``pager`` is at."""
+    folder = pager.page.split("/")[0]
+    # the names, not the site: nothing unkeyed
+    context = {"site": names, VIEWS[folder]: view, "shown": shown(view, pager), "pager": pager}
     return lambda: renderer.render(TEMPLATES[folder], context, for_print=False).encode("utf-8")
 
 
