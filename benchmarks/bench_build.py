@@ -1,5 +1,5 @@
 """How fast briefgen builds: numbers, not timed tests. `make bench` or
-`python benchmarks/bench_build.py [--events 200] [--pdf-events 20] [--seed 7]`.
+`python benchmarks/bench_build.py [--events 2000] [--small 200] [--pdf-events 20] [--seed 7]`.
 
 It writes synthetic events into a temporary workspace (each: 4 sides, 8 speakers, 6 topics,
 24 positions, 24 quotes lifted verbatim from its 80-turn transcript and an article, so that
@@ -271,9 +271,12 @@ class Timing(Reporter):
     def __init__(self):
         super().__init__()
         self.stages, self.workers_rss = [], 0
+        self.page_workers = 0
     def stage(self, name, total):
         self.stages.append((name, time.monotonic()))
-        if name == "Writing":  # the PDF workers are reaped by now; Pagefind has not run
+        if name.startswith("Rendering pages in "):
+            self.page_workers = int(name.split()[3])
+        if name == "Writing":  # the page and PDF workers are reaped by now; Pagefind has not run
             self.workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 options = json.loads(sys.argv[1])
@@ -289,6 +292,7 @@ print(json.dumps({
     "stages": {a[0]: b[1] - a[1] for a, b in zip(marks, marks[1:])},
     "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     "workers_rss": timing.workers_rss * 1024,
+    "page_workers": timing.page_workers,
     "children_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
 }))
 """
@@ -366,12 +370,16 @@ def edit_summary(path: Path) -> None:
 
 
 BARE = """
-import sys, json
+import sys, json, time
 from weasyprint import HTML, Attachment
+seconds = {}
 for job in json.loads(sys.argv[1]):
+    started = time.perf_counter()
     attachments = [Attachment(string=open(a, "rb").read(), name=n) for a, n in job["attach"]]
     html = HTML(string=open(job["html"], encoding="utf-8").read(), base_url=job["base"])
     html.write_pdf(job["pdf"], pdf_variant="pdf/ua-1", attachments=attachments)
+    seconds[job["name"]] = time.perf_counter() - started
+print(json.dumps(seconds))
 """
 
 
@@ -394,7 +402,7 @@ def final_html(root: Path, slug: str, folder: Path) -> list[dict[str, Any]]:
             attach.append((str(folder / f"{name}.{n}.bin"), file_name))
         base = (root / "templates").resolve().as_uri() + "/"
         html, pdf = str(folder / f"{name}.html"), str(folder / f"{name}.pdf")
-        jobs.append({"html": html, "pdf": pdf, "base": base, "attach": attach})
+        jobs.append({"name": name, "html": html, "pdf": pdf, "base": base, "attach": attach})
     return jobs
 
 
@@ -417,15 +425,26 @@ def mb(size: float) -> str:
     return f"{size / 1e6:.0f} MB"
 
 
-def html_builds(report: Report, root: Path, events: int) -> None:
-    """The full HTML build, a no-op rebuild, one edit, that event alone; peak memory."""
+def html_builds(report: Report, root: Path, events: int, small: Run | None) -> None:
+    """The full HTML build, its cost per event against a small one's, no-op, one edit, memory."""
     full = build_run(root, pdf=False)
     report.say(f"full HTML build, {events} events", f"{full.wall:.1f} s")
     report.say("  stages", shown_stages(full))
     report.say("  events per second", f"{events / full.wall:.2f}")
+    if small is not None:
+        per_event, small_per_event = full.wall / events, small.wall / small.data["built"]
+        ratio = per_event / small_per_event
+        shown = f"{per_event * 1000:.0f} ms against {small_per_event * 1000:.0f} ms; {ratio:.2f}x"
+        label = f"  time per event against {small.data['built']} events"
+        report.say(label, shown, "< 1.2x", ratio < 1.2)
+    workers = full.data["workers_rss"]
+    count = full.data["page_workers"]
+    total = full.data["rss"] + count * workers
+    shown = f"build {mb(full.data['rss'])} + {count} page workers of {mb(workers)}"
+    report.say(f"peak memory, {events}-event HTML build", shown, "< 400 MB", total < 400e6)
+    report.say("  Pagefind (its own processes)", mb(full.data["children_rss"]))
     noop = statistics.median(build_run(root, pdf=False).wall for _ in range(3))
-    share = noop / full.wall
-    report.say("no-op rebuild", f"{noop:.2f} s = {share:.1%} of full", "< 5%", share < 0.05)
+    report.say("no-op rebuild", f"{noop:.2f} s = {noop / full.wall:.1%} of full", "< 2 s", noop < 2)
     source = root / "sources" / "event-0001.yaml"
     edits = [_edited(root, source, edit_one) for _ in range(3)]  # three stances in turn
     edited = sorted(edits, key=lambda run: run.wall)[1]
@@ -438,13 +457,27 @@ def html_builds(report: Report, root: Path, events: int) -> None:
     report.say("  building that one event alone", shown, "< 2x", ratio < 2)
     summary = _edited(root, source, edit_summary)
     shown = f"{summary.wall:.2f} s; ratio {summary.wall / alone:.2f}x"
-    report.say("rebuild after editing one bottom line", shown, "(home, feed: all sources)")
-    report.say(
-        f"peak memory, {events}-event HTML build",
-        f"build {mb(full.data['rss'])}; Pagefind {mb(full.data['children_rss'])}",
-        "< 500 MB",
-        max(full.data["rss"], full.data["children_rss"]) < 500e6,
-    )
+    report.say("rebuild after editing one bottom line", shown, "(home, feed: newest 50)")
+
+
+def small_build(report: Report, root: Path, events: int) -> Run:
+    """A full HTML build of a small workspace: the cost per event the large one is held to."""
+    run = build_run(root, pdf=False)
+    report.say(f"full HTML build, {events} events", f"{run.wall:.1f} s")
+    report.say("  events per second", f"{events / run.wall:.2f}")
+    return run
+
+
+def peers(report: Report, folder: Path, events: int, seed: int) -> None:
+    """briefgen beside Pelican and Hugo on equal content (bench_peers.py), in this run."""
+    from bench_peers import RUNS, peer_times, verdicts
+
+    results = peer_times(folder, events, seed)
+    for name, seconds in results.items():
+        shown = f"{seconds:.2f} s = {events / seconds:.1f} events/s"
+        report.say(f"{name}, {events} events from scratch", shown, f"(median of {RUNS})")
+    for label, value, target, met in verdicts(results):
+        report.say(label, value, target, met)
 
 
 def _edited(root: Path, source: Path, edit: Any) -> Run:
@@ -522,8 +555,15 @@ def overhead(report: Report, root: Path) -> None:
     alone = one_event_workspace(root, "event-0001", root.parent / "one-pdf")
     bare_dir = root.parent / "bare"
     bare_dir.mkdir(exist_ok=True)
-    jobs = json.dumps(final_html(alone, "event-0001", bare_dir))
-    bare = median_of(3, lambda: timed([sys.executable, "-c", BARE, jobs], bare_dir)[0])
+    jobs = final_html(alone, "event-0001", bare_dir)
+    runs = []
+
+    def bare_run() -> float:
+        wall, out = timed([sys.executable, "-c", BARE, json.dumps(jobs)], bare_dir)
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+        return wall
+
+    bare = median_of(3, bare_run)
 
     def briefgen(*args: str) -> float:
         shutil.rmtree(alone / "output", ignore_errors=True)
@@ -531,12 +571,16 @@ def overhead(report: Report, root: Path) -> None:
 
     serial = median_of(3, lambda: briefgen("--jobs", "1"))
     default = median_of(3, briefgen)
-    report.say("one event's 2 PDFs, bare WeasyPrint", f"{bare:.2f} s", "(one process, in turn)")
+    report.say(f"one event's {len(jobs)} PDFs, bare WeasyPrint", f"{bare:.2f} s", "(in turn)")
     ratio = serial / bare
     shown = f"{serial:.2f} s; ratio {ratio:.2f}"
-    report.say("  python -m briefgen build --jobs 1", shown, "< 1.15", ratio < 1.15)
+    report.say("  python -m briefgen build --jobs 1", shown, "< 1.05", ratio < 1.05)
     shown = f"{default:.2f} s; ratio {default / bare:.2f}"
     report.say("  python -m briefgen build (default jobs)", shown)
+    each = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+    brief, memo = each["event-0001"], each["event-0001-memo"]
+    shown = f"{memo:.2f} s against the full brief's {brief:.2f} s; {memo / brief:.2f}"
+    report.say("  the memo's PDF alone (bare WeasyPrint)", shown, "< 0.5", memo / brief < 0.5)
 
 
 def machine() -> str:
@@ -558,14 +602,22 @@ def machine() -> str:
 def main() -> None:
     """Parse the options, build the workspaces, print the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=200, help="events in the HTML workspace")
+    parser.add_argument("--events", type=int, default=2000, help="events in the HTML workspace")
+    parser.add_argument(
+        "--small",
+        type=int,
+        default=200,
+        help="events of the workspace the cost per event is held to",
+    )
     parser.add_argument("--pdf-events", type=int, default=20, help="events built with PDFs")
+    parser.add_argument("--peer-events", type=int, default=200, help="events built by each peer")
     parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic events")
     parser.add_argument("--keep", action="store_true", help="keep the temporary workspaces")
     parser.add_argument(
         "--same-ids", action="store_true", help="every event names the same cast (stress case)"
     )
     parser.add_argument("--html-only", action="store_true", help="skip the PDF measurements")
+    parser.add_argument("--no-peers", action="store_true", help="skip Pelican and Hugo")
     args = parser.parse_args()
     report = Report()
     print(f"machine: {machine()}")
@@ -577,15 +629,26 @@ def main() -> None:
     print(f"{sizes['topics']} topics", flush=True)
     folder = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
     try:
+        small = None
+        if 0 < args.small < args.events:
+            write_workspace(folder / "small", args.small, args.seed, sizes)
+            small = small_build(report, folder / "small", args.small)
+            shutil.rmtree(folder / "small", ignore_errors=True)
         write_workspace(folder / "html", args.events, args.seed, sizes)
-        html_builds(report, folder / "html", args.events)
+        html_builds(report, folder / "html", args.events, small)
+        shutil.rmtree(folder / "html", ignore_errors=True)
+        if not args.no_peers:
+            peers(report, folder / "peers", args.peer_events, args.seed)
         if args.html_only:
             return
         write_workspace(folder / "pdf", args.pdf_events, args.seed, sizes)
         pdf_builds(report, folder / "pdf", args.pdf_events)
         overhead(report, folder / "pdf")
-        print(f"load average at the end: {', '.join(f'{n:.2f}' for n in os.getloadavg())}")
     finally:
+        misses = sum(line.endswith("MISS") for line in report.lines)
+        passes = sum(line.endswith("PASS") for line in report.lines)
+        print(f"{passes} targets met, {misses} missed")
+        print(f"load average at the end: {', '.join(f'{n:.2f}' for n in os.getloadavg())}")
         if args.keep:
             print(f"workspaces kept in {folder}")
         else:

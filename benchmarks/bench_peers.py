@@ -139,6 +139,49 @@ def median_build(command: list[str], cwd: Path, output: Path) -> float:
     return statistics.median(times)
 
 
+def peer_times(folder: Path, count: int, seed: int) -> dict[str, float]:
+    """Write ``count`` events as each tool's site under ``folder``; return each build's median."""
+    pool = pools(seed, POOLS)
+    events = [event(seed, n, f"event-{n:04d}", pool)[0] for n in range(1, count + 1)]
+    write_workspace(folder / "briefgen", count, seed)
+    briefgen = [sys.executable, "-m", "briefgen", "build", "--no-pdf", "--force"]
+    env_path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env_path]))
+    results = {
+        "briefgen": median_build(briefgen, folder / "briefgen", folder / "briefgen" / "output")
+    }
+    pelican = pelican_command()
+    if pelican is not None:
+        write_pelican(folder / "pelican", events)
+        command = [*pelican, "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
+        results["Pelican"] = median_build(
+            command, folder / "pelican", folder / "pelican" / "output"
+        )
+    hugo = shutil.which("hugo")
+    if hugo is not None:
+        write_hugo(folder / "hugo", events)
+        command = [hugo, "--quiet", "--destination", "public"]
+        results["Hugo"] = median_build(command, folder / "hugo", folder / "hugo" / "public")
+    return results
+
+
+def verdicts(results: dict[str, float]) -> list[tuple[str, str, str, bool | None]]:
+    """Return briefgen's speed against each peer: label, ratio, target, met (None: not measured)."""
+    ours = results["briefgen"]
+    found: list[tuple[str, str, str, bool | None]] = []
+    for peer, target in TARGETS.items():
+        if peer not in results:
+            found.append(
+                (f"briefgen vs {peer}", f"not measured ({peer} is not installed)", "", None)
+            )
+            continue
+        ratio = results[peer] / ours
+        found.append(
+            (f"briefgen vs {peer}", f"{ratio:.2f}x its speed", f">= {target:g}x", ratio >= target)
+        )
+    return found
+
+
 def main() -> None:
     """Write the three sites, build each, print the speeds side by side."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -149,36 +192,13 @@ def main() -> None:
     print(f"{args.events} events; each site built from scratch {RUNS} times (median)")
     folder = Path(tempfile.mkdtemp(prefix="briefgen-peers-"))
     try:
-        pool = pools(args.seed, POOLS)
-        events = [event(args.seed, n, f"event-{n:04d}", pool)[0] for n in range(1, args.events + 1)]
-        write_workspace(folder / "briefgen", args.events, args.seed)
-        briefgen = [sys.executable, "-m", "briefgen", "build", "--no-pdf", "--force"]
-        env_path = os.environ.get("PYTHONPATH")
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env_path]))
-        ours = median_build(briefgen, folder / "briefgen", folder / "briefgen" / "output")
-        results = {"briefgen": ours}
-        pelican = pelican_command()
-        if pelican is not None:
-            write_pelican(folder / "pelican", events)
-            command = [*pelican, "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
-            results["Pelican"] = median_build(
-                command, folder / "pelican", folder / "pelican" / "output"
-            )
-        hugo = shutil.which("hugo")
-        if hugo is not None:
-            write_hugo(folder / "hugo", events)
-            command = [hugo, "--quiet", "--destination", "public"]
-            results["Hugo"] = median_build(command, folder / "hugo", folder / "hugo" / "public")
+        results = peer_times(folder, args.events, args.seed)
         print(f"{'tool':10} {'seconds':>8} {'events/s':>9}")
         for name, seconds in results.items():
             print(f"{name:10} {seconds:8.2f} {args.events / seconds:9.1f}")
-        for peer, target in TARGETS.items():
-            if peer not in results:
-                print(f"briefgen vs {peer}: not measured ({peer} is not installed)")
-                continue
-            ratio = results[peer] / ours
-            verdict = "PASS" if ratio >= target else "MISS"
-            print(f"briefgen vs {peer}: {ratio:.2f}x its speed (target >= {target:g}x): {verdict}")
+        for label, value, target, met in verdicts(results):
+            verdict = "" if met is None else ("PASS" if met else "MISS")
+            print(f"{label}: {value} (target {target}): {verdict}".replace(" (target ): ", ""))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

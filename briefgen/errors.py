@@ -61,6 +61,10 @@ class SourceError(BriefgenError):
         self.diagnostics = list(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[list[Diagnostic]]]:
+        """Pickle with the diagnostics (a page worker's error reaches the build whole)."""
+        return type(self), (self.diagnostics,)
+
 
 class ConfigError(SourceError):
     """Problems in ``briefgen.yaml``."""
@@ -77,6 +81,10 @@ class RenderError(BriefgenError):
         super().__init__(message)
         self.failed = list(failed)
 
+    def __reduce__(self) -> tuple[type[RenderError], tuple[str, list[str]]]:
+        """Pickle with the briefings named (a page worker's error reaches the build whole)."""
+        return type(self), (str(self), self.failed)
+
 
 class SearchError(RenderError):
     """The search index failed after the pages were written; ``built`` names their briefings."""
@@ -84,6 +92,10 @@ class SearchError(RenderError):
     def __init__(self, message: str, built: Sequence[str]) -> None:
         super().__init__(message)
         self.built = list(built)
+
+    def __reduce__(self) -> tuple[type[SearchError], tuple[str, list[str]]]:
+        """Pickle with the briefings built."""
+        return type(self), (str(self), self.built)
 
 
 class WriteError(BriefgenError):

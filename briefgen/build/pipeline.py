@@ -1,8 +1,8 @@
 """The build: load every source, render every page and PDF, then write it all in one commit.
 
 ``build()`` reads as the pipeline does: plan what is out of date, load and check the
-sources, number their revisions, render the pages (and the site's) while worker processes
-render the PDFs, then write everything at once, and index what was published for search.
+sources, number their revisions, render the pages (and the site's) and the PDFs
+(rendering.py), then write everything at once, and index what was published for search.
 Each stage returns what it made; nothing is written before every stage has succeeded.
 """
 
@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Generic, TypeVar, Unpack
+from typing import Unpack
 
 from briefgen.build.books import stage_books
 from briefgen.build.context import BuildResult, Options, OptionValues, Workspace, open_workspace
@@ -25,25 +23,15 @@ from briefgen.build.keys import PDFS
 from briefgen.build.manifest import (
     MANIFEST,
     BriefingRecord,
-    Made,
     Manifest,
     SiteRecord,
     read_manifest,
 )
 from briefgen.build.pagefind import PagefindRuns
-from briefgen.build.plan import Planned, Prepared, plan, prepare, record_of
+from briefgen.build.plan import Planned, plan
 from briefgen.build.progress import Reporter, Summary
-from briefgen.build.search import index_early, index_search
-from briefgen.build.site_stage import kept_listing, loaded_listing, stage_site, staged_listing
-from briefgen.build.stages import (
-    MadeNow,
-    PlannedPdf,
-    checked_sources,
-    load_sources,
-    plan_pdfs,
-    stage_pages,
-    stage_pdfs,
-)
+from briefgen.build.rendering import Run, Tools, cpu_count, render_outputs
+from briefgen.build.search import index_search
 from briefgen.errors import (
     Diagnostic,
     RenderError,
@@ -53,35 +41,12 @@ from briefgen.errors import (
     UsageError,
 )
 from briefgen.paths import display_path, find_root, source_files
-from briefgen.pdf.pool import PdfPool, render_pdfs
-from briefgen.render.meta import BriefingMeta
-from briefgen.site.pages import Listed
-from briefgen.verify.check import LoadedSource
-from briefgen.writer import OutputWriter, read_or_none, remove_outputs
+from briefgen.pdf.pool import PdfPool
+from briefgen.writer import read_or_none, remove_outputs
 
 logger = logging.getLogger(__name__)
 
 GC_THRESHOLD = 100_000  # allocations between collections of the youngest objects
-BATCH = 32  # briefings a build without PDFs loads, renders and releases at a time
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Tools:
-    """The services one build owns: its progress reporter, PDF workers and Pagefind runs."""
-
-    reporter: Reporter
-    pool: PdfPool
-    runs: PagefindRuns
-
-
-@dataclass(frozen=True)
-class Web:
-    """What the pages thread made: each briefing's pages, the site's record, its warnings."""
-
-    made: MadeNow
-    site: SiteRecord | None
-    warnings: list[Diagnostic]
 
 
 def build(
@@ -134,38 +99,6 @@ def workspace(paths: list[Path], output: Path | None, options: Options) -> Works
     return open_workspace(find_root(files[0]), files, output, options)
 
 
-@dataclass(frozen=True)
-class Run:
-    """One build under way: its workspace, options, the last build's memory, tools, writer."""
-
-    ws: Workspace
-    options: Options
-    manifest: Manifest
-    tools: Tools
-    writer: OutputWriter
-
-
-@dataclass
-class Briefings:
-    """What this build made of the briefings it loaded, kept once their sources are released.
-
-    A briefing's record, meta, warnings and listing weigh a few kilobytes; its loaded
-    source (the transcript, the document's marks, the verdicts) hundreds.
-    """
-
-    records: dict[str, BriefingRecord] = field(default_factory=dict)
-    metas: dict[str, BriefingMeta] = field(default_factory=dict)
-    warnings: dict[str, list[Diagnostic]] = field(default_factory=dict)
-    listed: dict[str, Listed] = field(default_factory=dict)
-
-    def add(self, p: Prepared, made: Mapping[str, Made], listed: Listed) -> None:
-        """Keep what the build needs of one briefing once its pages are staged."""
-        self.records[p.slug] = record_of(p, made)
-        self.metas[p.slug] = p.meta
-        self.warnings[p.slug] = list(p.source.warnings)
-        self.listed[p.slug] = listed
-
-
 def run(
     ws: Workspace, plans: Sequence[Planned], manifest: Manifest, options: Options, tools: Tools
 ) -> BuildResult:
@@ -204,103 +137,6 @@ def publish(now: Run, plans: Sequence[Planned]) -> BuildResult:
         unchanged=[p.slug for p in plans if not p.todo],
         removed=removed,
     )
-
-
-def render_outputs(
-    now: Run, plans: Sequence[Planned]
-) -> tuple[Briefings, SiteRecord | None, list[Diagnostic]]:
-    """Render and stage the out-of-date pages, PDFs and site pages.
-
-    Without PDFs, the briefings are loaded, rendered and released ``BATCH`` at a time, so
-    that a build's memory does not grow with the workspace; the site pages are then made
-    from each briefing's cache, as staged. Return what the build keeps of each briefing,
-    the site's record, and warnings.
-    """
-    if any(PDFS in p.todo for p in plans):
-        return render_with_pdfs(now, plans)
-    now.tools.pool.close()  # workers started for PDFs that turned out current
-    briefings = Briefings()
-    diagnostics: list[Diagnostic] = []
-    todo = [p for p in plans if p.todo]
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        sources, found = checked_sources(batch, now.options, now.tools.reporter)
-        diagnostics += found
-        if any(d.severity is Severity.ERROR for d in diagnostics):
-            continue  # check the rest, to report every problem at once; render nothing
-        prepared = prepared_now(now, batch, sources)
-        made = stage_pages(now.writer, now.ws, prepared, now.tools.reporter)
-        for p in prepared:
-            briefings.add(p, made.get(p.slug, {}), staged_listing(p, now.ws, now.writer))
-    if any(d.severity is Severity.ERROR for d in diagnostics):
-        raise SourceError(diagnostics)
-    site, warnings = render_site(now, plans, briefings.listed)
-    return briefings, site, warnings
-
-
-def render_with_pdfs(
-    now: Run, plans: Sequence[Planned]
-) -> tuple[Briefings, SiteRecord | None, list[Diagnostic]]:
-    """Render every briefing at once: while worker processes render the PDFs, a thread the pages.
-
-    The pool stays in this thread, so that an interrupt here still ends the workers.
-    Pagefind indexes the briefings' shards while the site pages render, and the main
-    bundle while the PDFs render.
-    """
-    sources = load_sources(plans, now.options, now.tools.reporter)
-    prepared = prepared_now(now, [p for p in plans if p.todo], sources)
-    pdfs, pdf_made = plan_pdfs(now.ws, prepared, now.options, now.tools.reporter)
-    count = workers(now.options, pdfs)
-    loaded = {p.slug: loaded_listing(p.source, p.meta) for p in prepared}
-
-    def pages() -> Web:
-        made = stage_pages(now.writer, now.ws, prepared, now.tools.reporter)
-        site, warnings = render_site(now, plans, loaded)
-        if pdfs:  # what is left to wait for
-            now.tools.reporter.stage(f"Rendering {len(pdfs)} PDFs in {count} processes", None)
-        return Web(made, site, warnings)
-
-    thread = Background(pages)
-    outputs = render_pdfs([pdf.job for pdf in pdfs], count, now.tools.pool)
-    web = thread.result()
-    pdf_warnings = stage_pdfs(now.writer, pdfs, outputs, {p.slug: p.source for p in prepared})
-    made = merged(web.made, pdf_made)
-    briefings = Briefings()
-    for p in prepared:
-        briefings.add(p, made.get(p.slug, {}), loaded[p.slug])
-    return briefings, web.site, web.warnings + pdf_warnings
-
-
-def prepared_now(
-    now: Run, plans: Sequence[Planned], sources: Mapping[str, LoadedSource]
-) -> list[Prepared]:
-    """Number the loaded briefings' revisions and key their outputs; stage records and caches."""
-    prepared = [prepare(p, sources[p.slug], now.ws, now.options) for p in plans]
-    for briefing in prepared:
-        now.writer.stage_all(briefing.files)
-    return prepared
-
-
-def render_site(
-    now: Run, plans: Sequence[Planned], loaded: Mapping[str, Listed]
-) -> tuple[SiteRecord | None, list[Diagnostic]]:
-    """Render and stage the site's pages, indexing the staged briefings for search meanwhile."""
-    index_early(now.tools.runs, now.ws, now.writer)  # the briefings' shards, while the site renders
-    listed = [loaded[p.slug] if p.slug in loaded else kept_listing(p, now.ws) for p in plans]
-    site, warnings = stage_site(
-        now.writer, now.ws, listed, now.manifest, now.options, now.tools.reporter
-    )
-    index_early(now.tools.runs, now.ws, now.writer, main=True)  # while the PDFs render
-    return site, warnings
-
-
-def merged(*groups: MadeNow) -> MadeNow:
-    """Merge what each briefing's groups of outputs were made of."""
-    together: MadeNow = {}
-    for made in groups:
-        for slug, by_group in made.items():
-            together.setdefault(slug, {}).update(by_group)
-    return together
 
 
 def briefing_warnings(
@@ -378,44 +214,6 @@ def start_pdf_workers(pool: PdfPool, plans: Sequence[Planned], options: Options)
         pool.grow(min(options.workers or cpu_count(), foreseen))
     else:
         pool.close()
-
-
-def workers(options: Options, pdfs: Sequence[PlannedPdf]) -> int:
-    """Return how many PDF workers to render with."""
-    return min(options.workers or cpu_count(), len(pdfs))
-
-
-def cpu_count() -> int:
-    """Return the number of CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
-
-
-class Background(Generic[T]):
-    """Run a function on a thread of its own; ``result()`` waits, and raises what it raised."""
-
-    def __init__(self, work: Callable[[], T]) -> None:
-        self.work = work
-        self.value: T | None = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="briefgen-pages", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            self.value = self.work()
-        except BaseException as exc:  # raised again in the build's thread by result()
-            self.error = exc
-
-    def result(self) -> T:
-        """Wait for the function; return its value or raise its error."""
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        assert self.value is not None
-        return self.value
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from briefgen.build.cache import cache_name, restore
 from briefgen.build.context import Options, Workspace
 from briefgen.build.keys import content_id, site_key
 from briefgen.build.manifest import Manifest, SiteRecord
-from briefgen.build.plan import Planned, Prepared, previous
+from briefgen.build.plan import Planned, previous
 from briefgen.build.progress import Reporter
 from briefgen.errors import Diagnostic, Severity, SourceError
 from briefgen.paths import SOURCES_DIR, display_path, source_files
@@ -67,19 +67,20 @@ def loaded_listing(source: LoadedSource, meta: BriefingMeta) -> Listed:
     return Listed(source.slug, source.display, meta, lambda: source)
 
 
-def staged_listing(p: Prepared, ws: Workspace, writer: OutputWriter) -> Listed:
-    """Describe a briefing loaded now, whose source is released: restored from its staged cache.
+def staged_listing(
+    path: Path, key: str, display: str, meta: BriefingMeta, out_dir: Path, writer: OutputWriter
+) -> Listed:
+    """Describe a briefing built now, whose source is released: restored from its staged cache.
 
     The listing keeps the briefing's path, key and meta, not its source: the site pages
     that need it restore it (without its transcript) from the cache this build staged.
     """
-    path, key, out_dir = p.planned.path, p.key, ws.out_dir
 
     def source() -> LoadedSource:
         restored = restore(out_dir, path, key, writer.read_staged(cache_name(path.stem)))
         return restored or loaded_again(path)
 
-    return Listed(p.slug, p.source.display, p.meta, source)
+    return Listed(path.stem, display, meta, source)
 
 
 def kept_listing(planned: Planned, ws: Workspace) -> Listed:

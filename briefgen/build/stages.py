@@ -79,15 +79,20 @@ def stage_pages(
     reporter.stage("Rendering pages", len(todo))
     made: MadeNow = {}
     for p in todo:
-        pages = briefing_pages(ws, p.source, p.meta)
-        files = {relative: page.encode("utf-8") for relative, page in pages.items()}
-        files |= word_files(ws, p.source, p.meta) if ws.docx else {}
+        files = page_files(ws, p)
         for relative, data in files.items():
             writer.stage(relative, data)
         key = group_key(p.key, PAGES, p.has_pdf, ws.docx)
         made[p.slug] = {PAGES: Made(key, tuple(files))}
         reporter.advance()
     return made
+
+
+def page_files(ws: Workspace, p: Prepared) -> dict[str, bytes]:
+    """Render a briefing's web pages (and Word files, if asked for), by output path."""
+    pages = briefing_pages(ws, p.source, p.meta)
+    files = {relative: page.encode("utf-8") for relative, page in pages.items()}
+    return files | (word_files(ws, p.source, p.meta) if ws.docx else {})
 
 
 def word_files(ws: Workspace, source: LoadedSource, meta: BriefingMeta) -> dict[str, bytes]:

@@ -104,7 +104,7 @@ def _worker_command(fd: int) -> list[str]:
     return [sys.executable, "-P", "-c", code, str(fd)]
 
 
-def _worker_env() -> dict[str, str]:
+def worker_env() -> dict[str, str]:
     """Return the worker's environment: ours, with briefgen importable."""
     env = dict(os.environ)
     package_parent = str(Path(briefgen.__file__).resolve().parent.parent)
@@ -156,7 +156,7 @@ class PdfPool:
             process = subprocess.Popen(
                 _worker_command(theirs.fileno()),
                 pass_fds=(theirs.fileno(),),
-                env=_worker_env(),
+                env=worker_env(),
                 stdin=subprocess.PIPE,  # never written: at its end of file the worker stops
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,

@@ -116,11 +116,7 @@ def site_plan(
     inputs, names = page_inputs(records), names_of(records)
     keyed = page_keys(keys, records, inputs, names)
     pagers = pagers_of(records, keyed)
-    paged = {
-        path: keys.key("page", keyed[p.page], p.number)
-        for path, p in pagers.items()
-        if p.number > 1
-    }
+    paged = later_pages(keys, keyed, pagers)
     todo = {
         page for page, key in keyed.items() if page not in kept.rows or not kept.current(page, key)
     }
@@ -144,6 +140,17 @@ def site_plan(
     pages = [SitePage(path, key, makers.get(path)) for path, key in everything.items()]
     pages.append(SitePage(f"assets/{SEARCH_JS}", None, lambda: renderer.asset(SEARCH_JS)))
     return SitePlan(pages, records, rows)
+
+
+def later_pages(
+    keys: PageKeys, keyed: Mapping[str, str], pagers: Mapping[str, Pager]
+) -> dict[str, str]:
+    """Key each page past the first: by its first page's key and its number."""
+    return {
+        path: keys.key("page", keyed[p.page], p.number)
+        for path, p in pagers.items()
+        if p.number > 1
+    }
 
 
 def pagers_of(records: Mapping[str, EventRecord], keyed: Mapping[str, str]) -> dict[str, Pager]:
