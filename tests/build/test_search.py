@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from _workspace import LATER, two_event_workspace
 
-import briefgen.build.pipeline as build_module
+import briefgen.build.rendering as build_module
 from briefgen.build import build, search
 from briefgen.build import pagefind as search_runs
 from briefgen.build.pagefind import PagefindRuns
