@@ -295,11 +295,13 @@ def email(slug: str, folder: Path, output: Path | None, eml: Path | None) -> Non
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of a source file (for editors and CI)."""
-    from briefgen.source.model import json_schema
+@click.option("--people", is_flag=True, help="The schema of people.yaml instead.")
+def schema(people: bool) -> None:
+    """Print the JSON Schema of a source file, or of people.yaml (for editors and CI)."""
+    from briefgen.source import model, registry
 
-    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    found = registry.json_schema() if people else model.json_schema()
+    click.echo(json.dumps(found, indent=2, ensure_ascii=False))
 
 
 @main.command()
@@ -312,6 +314,32 @@ def new(slug: str, folder: Path) -> None:
     with _reported():
         path = write_skeleton(slug, folder)
         click.echo(f"wrote {path}; fill it in, then run: briefgen check {path}")
+
+
+@main.group()
+def people() -> None:
+    """The workspace's people registry (people.yaml)."""
+
+
+@people.command("import")
+@click.argument("paths", nargs=-1, type=_PATHS)
+def people_import(paths: tuple[Path, ...]) -> None:
+    """Write a first people.yaml from the sources' speakers (never over an existing one)."""
+    from briefgen.paths import find_root, source_files
+    from briefgen.source.people_import import write_people
+    from briefgen.verify.check import load_sources
+
+    with _reported():
+        files = source_files(_default_paths(paths))
+        if not files:
+            raise UsageError("no source files to take people from")
+        sources = load_sources(files)
+        path, count = write_people(find_root(files[0]), [s.briefing for s in sources])
+        click.echo(
+            f"wrote {path}: {count} {'person' if count == 1 else 'people'} from "
+            f"{_plural(len(files), 'source')}; "
+            f"correct the membership dates, then run: briefgen check",
+        )
 
 
 @main.command("import")

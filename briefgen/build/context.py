@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import TypedDict
 
 from briefgen import __version__
-from briefgen.errors import Diagnostic
+from briefgen.errors import Diagnostic, SourceError
 from briefgen.paths import CONFIG_NAME, builtin_templates
 from briefgen.pdf.jobs import source_date
 from briefgen.render.environment import Renderer
 from briefgen.source.config import Config, load_config
+from briefgen.source.registry import PEOPLE_FILE, registry_of
 from briefgen.writer import OutputWriter
 
 OUTPUT_DIR = "output"
@@ -110,6 +111,9 @@ def open_workspace(
 ) -> Workspace:
     """Gather what every briefing of this build shares."""
     config = load_config(root)
+    registry = registry_of(root)
+    if registry.broken:  # the speakers who name a person could not be resolved
+        raise SourceError(list(registry.diagnostics))
     renderer = Renderer(root, config)
     pinned = source_date()
     return Workspace(
@@ -143,6 +147,8 @@ def template_digest(root: Path, renderer: Renderer) -> bytes:
         add_chunk(digest, f"template:{_label(path, root)}", path.read_bytes())
     config = root / CONFIG_NAME
     add_chunk(digest, "config", config.read_bytes() if config.is_file() else b"")
+    people = root / PEOPLE_FILE  # speakers take names and titles from it
+    add_chunk(digest, "people", people.read_bytes() if people.is_file() else b"")
     add_chunk(digest, "version", __version__.encode())
     for name in SHAPING:
         add_chunk(digest, f"version:{name}", library_version(name).encode())

@@ -17,8 +17,10 @@ from briefgen.errors import RenderError, TemplateError
 from briefgen.paths import builtin_templates
 from briefgen.render import markdown
 from briefgen.render.brief import briefing_context
+from briefgen.render.charts import spoken_charts
 from briefgen.render.checks import check_context
 from briefgen.render.cjk import native_lang
+from briefgen.render.jsonld import jsonld_script
 from briefgen.render.meta import BriefingMeta
 from briefgen.render.transcript import (
     evidence_context,
@@ -89,6 +91,8 @@ class Renderer:
         self.env.filters.update(_filters(config))
         self.logo_name = self._logo_name()
         self.env.globals.update(config=config, generator=generator(), logo=self.logo_name)
+        self.env.globals["jsonld"] = jsonld_script  # schema.org data of a briefing page
+        self.env.globals["spoken_charts"] = spoken_charts
 
     def briefing_page(self, source: LoadedSource, meta: BriefingMeta) -> str:
         """Render a briefing's web page, each quote's verification linked to its words."""

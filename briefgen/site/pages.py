@@ -39,6 +39,7 @@ from briefgen.site.keys import (
     stamp,
 )
 from briefgen.site.paging import Pager, continuation, page_count, shown
+from briefgen.site.titles import memberships_of, person_timeline, titles_of, topic_timeline
 from briefgen.site.urls import person_page, side_page, topic_page
 from briefgen.site.views import (
     Built,
@@ -211,6 +212,13 @@ def page_maker(renderer: Renderer, names: Names, view: Any, pager: Pager) -> Cal
     folder = pager.page.split("/")[0]
     # the names, not the site: nothing unkeyed
     context = {"site": names, VIEWS[folder]: view, "shown": shown(view, pager), "pager": pager}
+    context["timeline"] = ""
+    if isinstance(view, Person):  # the registry is keyed with the templates
+        context["titles"] = titles_of(view)
+        context["memberships"] = memberships_of(renderer.root, view.id)
+        context["timeline"] = person_timeline(context["shown"], pager.up)
+    elif isinstance(view, TopicView):
+        context["timeline"] = topic_timeline(context["shown"], pager.up)
     return lambda: renderer.render(TEMPLATES[folder], context, for_print=False).encode("utf-8")
 
 

@@ -104,6 +104,13 @@ class Speaker(Strict):
     """A person who spoke at the event or was referred to."""
 
     id: Id
+    person: Id | None = Field(
+        None,
+        description=(
+            "The person's id in people.yaml: the name, aliases and the title and affiliation "
+            "held on the event's date come from there, unless given here."
+        ),
+    )
     name: Text
     native_name: Text | None = Field(None, description="Name in its own script.")
     aliases: list[Text] = Field(default_factory=list)
@@ -235,6 +242,11 @@ class Briefing(Strict):
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema of a source file."""
     schema = Briefing.model_json_schema()
+    speaker = schema["$defs"]["Speaker"]
+    # a speaker names a person of people.yaml, or gives their id, name and titles itself
+    named = [field for field in speaker["required"] if field != "present"]
+    speaker["required"] = ["present"]
+    speaker["anyOf"] = [{"required": named}, {"required": ["person"]}]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "briefgen source"
     return schema

@@ -11,6 +11,7 @@ from briefgen.source.config import load_config
 from briefgen.source.loader import Document, load_bytes, read_bytes
 from briefgen.source.model import Briefing
 from briefgen.source.references import check_document
+from briefgen.source.registry import registry_of, resolve_speakers
 from briefgen.source.schema import validate_document
 from briefgen.verify.editorial import editorial_diagnostics
 from briefgen.verify.people import placeholder_diagnostics, shared_ids
@@ -60,8 +61,9 @@ def load_source(
         document = load_bytes(raw, display)
     except SourceError as exc:
         return None, exc.diagnostics
+    resolved = resolve_speakers(document, registry_of(root))
     briefing, diagnostics = validate_document(document, Briefing)
-    diagnostics += check_document(document, root, path.stem)
+    diagnostics += resolved + check_document(document, root, path.stem)
     broken = any(d.severity is Severity.ERROR for d in diagnostics)
     verdicts: list[Verdict] = []
     if briefing is not None and not broken:
@@ -121,9 +123,9 @@ def load_sources(paths: list[Path], *, strict: bool = False) -> list[LoadedSourc
 
 
 def check_config(root: Path) -> list[Diagnostic]:
-    """Return the located problems of the workspace's briefgen.yaml, as a build would find them."""
+    """Return the located problems of the workspace's briefgen.yaml and people.yaml."""
     try:
         load_config(root)
     except ConfigError as exc:
-        return exc.diagnostics
-    return []
+        return exc.diagnostics + list(registry_of(root).diagnostics)
+    return list(registry_of(root).diagnostics)
