@@ -115,19 +115,10 @@ def _output_format(help_text: str) -> Callable[[F], F]:
 def check(paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
     """Validate sources and report every problem with its file:line:column."""
     from briefgen.paths import source_files
-    from briefgen.verify.check import check_paths
+    from briefgen.verify.check import check_workspace
 
     files = source_files(_default_paths(paths))
-    report = check_paths(files, strict=strict)
-    if files:  # the workspace's configuration and books, as a build would check them
-        from briefgen.paths import find_root
-        from briefgen.source.book import check_books
-        from briefgen.verify.check import check_config
-
-        root = find_root(files[0])
-        report.diagnostics += check_config(root)
-        everything = source_files([root / "sources"]) if (root / "sources").is_dir() else files
-        report.diagnostics += check_books(root, {f.stem: f for f in [*everything, *files]})
+    report = check_workspace(files, strict=strict)
     _echo_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
         errors, warnings = len(report.errors), len(report.diagnostics) - len(report.errors)
@@ -316,6 +307,44 @@ def new(slug: str, folder: Path) -> None:
         click.echo(f"wrote {path}; fill it in, then run: briefgen check {path}")
 
 
+_FILE = click.Path(dir_okay=False, path_type=Path)
+_TARGET = click.option("-o", "--output", "target", type=_FILE, help="File (default: stdout).")
+
+
+@main.group()
+def export() -> None:
+    """Write what the sources hold in formats other tools read."""
+
+
+@export.command("akn")
+@click.argument("slug")
+@click.option("--dir", "folder", type=_PATHS, default=Path("sources"), help="Folder of sources.")
+@_TARGET
+def export_akn(slug: str, folder: Path, target: Path | None) -> None:
+    """Write the transcript of sources/SLUG.yaml as an Akoma Ntoso debate (XML)."""
+    from briefgen.export import akn_file, write_export
+
+    with _reported():
+        _wrote(write_export(akn_file(folder / f"{slug}.yaml"), target))
+
+
+@export.command("csl")
+@click.argument("paths", nargs=-1, type=_PATHS)
+@_TARGET
+def export_csl(paths: tuple[Path, ...], target: Path | None) -> None:
+    """Write every source the briefings cite as CSL-JSON, for reference managers."""
+    from briefgen.export import csl_file, write_export
+
+    with _reported():
+        _wrote(write_export(csl_file(_default_paths(paths)), target))
+
+
+def _wrote(target: Path | None) -> None:
+    """Say where an export went, if it went to a file."""
+    if target is not None:
+        click.echo(f"wrote {target}", err=True)
+
+
 @main.group()
 def people() -> None:
     """The workspace's people registry (people.yaml)."""
@@ -325,20 +354,13 @@ def people() -> None:
 @click.argument("paths", nargs=-1, type=_PATHS)
 def people_import(paths: tuple[Path, ...]) -> None:
     """Write a first people.yaml from the sources' speakers (never over an existing one)."""
-    from briefgen.paths import find_root, source_files
-    from briefgen.source.people_import import write_people
-    from briefgen.verify.check import load_sources
+    from briefgen.verify.check import import_people
 
     with _reported():
-        files = source_files(_default_paths(paths))
-        if not files:
-            raise UsageError("no source files to take people from")
-        sources = load_sources(files)
-        path, count = write_people(find_root(files[0]), [s.briefing for s in sources])
+        path, count, sources = import_people(_default_paths(paths))
         click.echo(
             f"wrote {path}: {count} {'person' if count == 1 else 'people'} from "
-            f"{_plural(len(files), 'source')}; "
-            f"correct the membership dates, then run: briefgen check",
+            f"{_plural(sources, 'source')}; correct the membership dates, then run: briefgen check"
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -149,12 +150,30 @@ def hostile_source() -> str:
 OWN_SCRIPT = '<script src="assets/search.js" defer></script>'  # the home page's search box
 
 
+CHART_PARTS = {"svg", "title", "desc", "text", "rect", "line", "circle"}  # render/charts.py
+OWN_JSONLD = '<script type="application/ld+json">'  # render/jsonld.py: data, never run
+
+
 def assert_clean(doc: Node, html: str) -> None:
+    """Fail unless a page holds nothing a hostile source could have put there.
+
+    The build's own script (search.js), its JSON-LD (data, which must parse) and its
+    charts (SVG of known parts, no links, no handlers) are the only exceptions.
+    """
     own = {"src": "assets/search.js", "defer": None}
-    allowed_scripts = [n for n in doc.find_all("script") if n.attrs == own][:1]
-    assert doc.find_all("script") == allowed_scripts
-    for tag in ("iframe", "object", "embed", "svg"):
+    scripts = doc.find_all("script")
+    allowed_scripts = [n for n in scripts if n.attrs == own][:1]
+    data = [n for n in scripts if n.attrs == {"type": "application/ld+json"}][:1]
+    assert [n for n in scripts if n not in allowed_scripts + data] == []
+    for node in data:
+        json.loads("".join(c for c in node.children if isinstance(c, str)))
+    for tag in ("iframe", "object", "embed"):
         assert not doc.find_all(tag), tag
+    for svg in doc.find_all("svg"):
+        assert svg.attrs.get("class") == "chart-svg" and svg.attrs.get("role") == "img"
+        parts = {n.tag for n in svg.iter()}
+        assert parts <= CHART_PARTS, parts - CHART_PARTS
+        assert all("href" not in n.attrs for n in svg.iter())
     assert len(doc.find_all("style")) in (0, 2)  # only the print HTML's own two
     assert [n for n in doc.find_all("link") if "evil" in (n.attrs.get("href") or "")] == []
     for img in doc.find_all("img"):
@@ -171,7 +190,8 @@ def assert_clean(doc: Node, html: str) -> None:
                 assert "attachment" not in (value or "")
     for style in doc.find_all("style"):
         assert "display:none" not in style.text() and "evil" not in style.text()
-    assert "<script" not in html.replace(OWN_SCRIPT, "", 1).lower().replace("&lt;script", "")
+    rest = html.replace(OWN_SCRIPT, "", 1).replace(OWN_JSONLD, "", 1).lower()
+    assert "<script" not in rest.replace("&lt;script", "")
 
 
 class Page(HTMLParser):

@@ -22,7 +22,7 @@ LAYERS = [
     {"importers"},
     {"render"},
     {"site"},
-    {"pdf", "word", "mail"},  # the output formats: each its own library, after the views
+    {"pdf", "word", "mail", "export"},  # the output formats: each its own library, after the views
     {"build"},
     {"preview"},
     {"cli", "__init__", "__main__"},
@@ -37,6 +37,7 @@ STAGES = [
     "pdf",
     "word",
     "mail",
+    "export",
     "build",
     "preview",
 ]

@@ -8,7 +8,7 @@ readers find (hidden on screen, and in print, where the caption speaks for it).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -42,12 +42,15 @@ class Count:
 
 @dataclass(frozen=True)
 class Mark:
-    """One mark on a timeline: its row, its date, what it says, where it links."""
+    """One mark on a timeline: its row, its date, what it says.
+
+    No link: inside an image (``role="img"``) it would be a control screen readers never
+    announce; the lists beside each chart link every event.
+    """
 
     row: str
     date: dt.date
     label: str
-    href: str | None = None
 
 
 def _text(x: float, y: float, text: str, kind: str, anchor: str = "start") -> str:
@@ -101,6 +104,39 @@ def _short(text: str, limit: int = 18) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """A chart's parts: what it is called and says, its SVG shapes, its numbers as a table."""
+
+    ident: str
+    title: str
+    description: str
+    height: int
+    shapes: str
+    head: Sequence[str]
+    rows: Sequence[Sequence[str]]  # escaped cells: a row heading, then the data
+
+
+def _figure(d: Drawing) -> Markup:
+    """Put a drawing in a figure: the SVG, its table for screen readers, then its caption."""
+    head = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in d.head)
+    body = "".join(
+        f'<tr><th scope="row">{row[0]}</th>{"".join(f"<td>{c}</td>" for c in row[1:])}</tr>'
+        for row in d.rows
+    )
+    return Markup(  # every text is escaped, by the callers or here
+        f'<figure class="chart" id="{d.ident}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {d.height}" '
+        f'role="img" aria-labelledby="{d.ident}-t {d.ident}-d" class="chart-svg">'
+        f'<title id="{d.ident}-t">{escape(d.title)}</title><desc id="{d.ident}-d">'
+        f"{escape(d.description)}</desc>{d.shapes}</svg>"
+        # hidden in a div: a table takes the width of its cells, whatever its own width says
+        f'<div class="visually-hidden"><table><caption>{escape(d.title)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        f"<figcaption>{escape(d.description)}</figcaption></figure>"
+    )
+
+
 def bar_chart(ident: str, title: str, description: str, rows: Sequence[Count], unit: str) -> Markup:
     """Draw a horizontal bar chart of ``rows``; return the whole figure."""
     total = sum(r.value for r in rows) or 1
@@ -117,22 +153,11 @@ def bar_chart(ident: str, title: str, description: str, rows: Sequence[Count], u
             f"{BAR_STYLE}><title>{escape(row.label)}: {row.value:,} {unit}</title></rect>"
             + _text(LABEL + width + 6, y + 14, f"{row.value:,}", "value")
         )
-    table = "".join(
-        f'<tr><th scope="row">{escape(r.label)}</th><td>{r.value:,}</td>'
-        f"<td>{round(100 * r.value / total)}%</td></tr>"
-        for r in rows
-    )
-    return Markup(
-        f'<figure class="chart" id="{ident}">'
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" aria-labelledby="{ident}-t {ident}-d" class="chart-svg">'
-        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">'
-        f"{escape(description)}</desc>{''.join(parts)}</svg>"
-        f"<figcaption>{escape(description)}</figcaption>"
-        f'<table class="visually-hidden"><caption>{escape(title)}</caption><thead><tr>'
-        f'<th scope="col">Who</th><th scope="col">{escape(unit.capitalize())}</th>'
-        f'<th scope="col">Share</th></tr></thead><tbody>{table}</tbody></table></figure>'
-    )
+    rows_shown = [
+        (escape(r.label), f"{r.value:,}", f"{round(100 * r.value / total)}%") for r in rows
+    ]
+    head = ("Who", unit.capitalize(), "Share")
+    return _figure(Drawing(ident, title, description, height, "".join(parts), head, rows_shown))
 
 
 def spoken_charts(b: Briefing, slug: str) -> Markup:
@@ -162,6 +187,23 @@ def spoken_charts(b: Briefing, slug: str) -> Markup:
     )
 
 
+def _axes(
+    rows: Sequence[str], start: dt.date, end: dt.date, x: Callable[[dt.date], float]
+) -> list[str]:
+    """Draw a timeline's rows (a track and a label each) and its axis of years."""
+    axis = ROW * len(rows) + 8
+    parts = [_line(LABEL, axis - 4, WIDTH - 16, axis - 4, "axis")]
+    for n, row in enumerate(rows):
+        y = 4 + n * ROW
+        parts.append(_line(LABEL, y + 10, WIDTH - 16, y + 10, "track"))
+        parts.append(_text(LABEL - 8, y + 14, _short(row), "label", "end"))
+    for year in range(start.year + (start.month > 1 or start.day > 1), end.year + 1):
+        tick = x(dt.date(year, 1, 1))
+        parts.append(_line(tick, axis - 4, tick, axis + 2, "tick"))
+        parts.append(_text(tick, axis + 16, str(year), "value", "middle"))
+    return parts
+
+
 def timeline(ident: str, title: str, description: str, marks: Sequence[Mark], head: str) -> Markup:
     """Draw marks on a time axis, a row per ``Mark.row``; return the whole figure.
 
@@ -174,41 +216,27 @@ def timeline(ident: str, title: str, description: str, marks: Sequence[Mark], he
     start, end = first - dt.timedelta(days=30), last + dt.timedelta(days=30)
     span, left, right = (end - start).days, LABEL, WIDTH - 16
     height = ROW * len(rows) + 34
-    axis = ROW * len(rows) + 8
 
-    def x(day: dt.date) -> float:
-        return round(left + (right - left) * (day - start).days / span, 1)
+    def x(date: dt.date) -> float:
+        return round(left + (right - left) * (date - start).days / span, 1)
 
-    parts = [_line(left, axis - 4, right, axis - 4, "axis")]
-    for n, row in enumerate(rows):
-        y = 4 + n * ROW
-        parts.append(_line(left, y + 10, right, y + 10, "track"))
-        parts.append(_text(left - 8, y + 14, _short(row), "label", "end"))
-    for year in range(start.year + (start.month > 1 or start.day > 1), end.year + 1):
-        tick = x(dt.date(year, 1, 1))
-        parts.append(_line(tick, axis - 4, tick, axis + 2, "tick"))
-        parts.append(_text(tick, axis + 16, str(year), "value", "middle"))
+    parts = _axes(rows, start, end, x)
     for mark in marks:
         y = 4 + rows.index(mark.row) * ROW + 10
-        dot = (
+        parts.append(
             f'<circle cx="{x(mark.date)}" cy="{y}" r="6" class="chart-mark" {MARK_STYLE}>'
             f"<title>{mark.date.isoformat()}, {escape(mark.row)}: {escape(mark.label)}</title>"
             "</circle>"
         )
-        parts.append(f'<a href="{escape(mark.href)}">{dot}</a>' if mark.href else dot)
-    table = "".join(
-        f'<tr><th scope="row">{escape(m.row)}</th><td><time datetime="{m.date.isoformat()}">'
-        f"{m.date.isoformat()}</time></td><td>{escape(m.label)}</td></tr>"
+    shown = [
+        (
+            escape(m.row),
+            f'<time datetime="{m.date.isoformat()}">{day(m.date)}</time>',
+            escape(m.label),
+        )
         for m in sorted(marks, key=lambda m: (rows.index(m.row), m.date))
+    ]
+    drawing = Drawing(
+        ident, title, description, height, "".join(parts), (head, "Date", "What"), shown
     )
-    return Markup(
-        f'<figure class="chart" id="{ident}">'
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" aria-labelledby="{ident}-t {ident}-d" class="chart-svg">'
-        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">'
-        f"{escape(description)}</desc>{''.join(parts)}</svg>"
-        f"<figcaption>{escape(description)}</figcaption>"
-        f'<table class="visually-hidden"><caption>{escape(title)}</caption><thead><tr>'
-        f'<th scope="col">{escape(head)}</th><th scope="col">Date</th><th scope="col">What</th>'
-        f"</tr></thead><tbody>{table}</tbody></table></figure>"
-    )
+    return _figure(drawing)

@@ -216,9 +216,9 @@ def page_maker(renderer: Renderer, names: Names, view: Any, pager: Pager) -> Cal
     if isinstance(view, Person):  # the registry is keyed with the templates
         context["titles"] = titles_of(view)
         context["memberships"] = memberships_of(renderer.root, view.id)
-        context["timeline"] = person_timeline(context["shown"], pager.up)
+        context["timeline"] = person_timeline(context["shown"])
     elif isinstance(view, TopicView):
-        context["timeline"] = topic_timeline(context["shown"], pager.up)
+        context["timeline"] = topic_timeline(context["shown"])
     return lambda: renderer.render(TEMPLATES[folder], context, for_print=False).encode("utf-8")
 
 

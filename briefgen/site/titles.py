@@ -46,7 +46,7 @@ def memberships_of(root: Path, person_id: str) -> list[Membership]:
     return sorted(person.memberships, key=lambda m: m.start or dt.date.min, reverse=True)
 
 
-def person_timeline(person: Person, up: str) -> Markup:
+def person_timeline(person: Person) -> Markup:
     """Draw a person's events on a timeline, a row per title held (this page's events).
 
     Titles are long: the rows are numbered, and the caption says which title each is.
@@ -58,7 +58,6 @@ def person_timeline(person: Person, up: str) -> Markup:
             f"Title {held.index((a.speaker.title, a.speaker.affiliation)) + 1}",
             a.event.date,
             f"{a.event.event.title} (as {a.speaker.title}, {a.speaker.affiliation})",
-            f"{up}{a.event.slug}/index.html",
         )
         for a in events
     ]
@@ -71,14 +70,13 @@ def person_timeline(person: Person, up: str) -> Markup:
     return timeline(f"timeline-{person.id}", title, said, marks, "Title")
 
 
-def topic_timeline(topic: TopicView, up: str) -> Markup:
+def topic_timeline(topic: TopicView) -> Markup:
     """Draw each side's stances on a topic over time, a row per side (this page's events)."""
     marks = [
         Mark(
             track.side.name,
             stance.date,
-            (stance_line(stance.text) + (" (earlier stance)" if stance.earlier else "")),
-            f"{up}{stance.event.slug}/index.html#{stance.anchor}",
+            stance_line(stance.text) + (" (earlier stance)" if stance.earlier else ""),
         )
         for track in topic.tracks
         for stance in track.stances

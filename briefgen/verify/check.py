@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.errors import ConfigError, Diagnostic, Severity, SourceError
-from briefgen.paths import display_path, find_root
+from briefgen.errors import ConfigError, Diagnostic, Severity, SourceError, UsageError
+from briefgen.paths import display_path, find_root, source_files
+from briefgen.source.book import check_books
 from briefgen.source.config import load_config
 from briefgen.source.loader import Document, load_bytes, read_bytes
 from briefgen.source.model import Briefing
+from briefgen.source.people_import import write_people
 from briefgen.source.references import check_document
 from briefgen.source.registry import registry_of, resolve_speakers
 from briefgen.source.schema import validate_document
@@ -129,3 +132,27 @@ def check_config(root: Path) -> list[Diagnostic]:
     except ConfigError as exc:
         return exc.diagnostics + list(registry_of(root).diagnostics)
     return list(registry_of(root).diagnostics)
+
+
+def check_workspace(files: list[Path], *, strict: bool = False) -> Report:
+    """Check sources, and their workspace's configuration, people and books as a build would."""
+    report = check_paths(files, strict=strict)
+    if files:
+        root = find_root(files[0])
+        report.diagnostics += check_config(root)
+        everything = source_files([root / "sources"]) if (root / "sources").is_dir() else files
+        report.diagnostics += check_books(root, {f.stem: f for f in [*everything, *files]})
+    return report
+
+
+def import_people(paths: Sequence[Path]) -> tuple[Path, int, int]:
+    """Write the workspace's first people.yaml from the sources of ``paths``.
+
+    Return the file, how many people it holds, and from how many sources.
+    """
+    files = source_files(list(paths))
+    if not files:
+        raise UsageError("no source files to take people from")
+    sources = load_sources(files)
+    path, count = write_people(find_root(files[0]), [s.briefing for s in sources])
+    return path, count, len(files)
