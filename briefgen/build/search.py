@@ -38,10 +38,11 @@ from briefgen.writer import TEMP_PREFIX, OutputWriter, read_or_none
 logger = logging.getLogger(__name__)
 
 SEARCH_STAMP = "briefgen-pages.sha256"
+LIST_STAMP = "briefgen-list.sha256"  # which pages a bundle was last found current with
 SHARDS_FILE = "shards.json"
 SHARD_PREFIX = "shard-"
 SHARDS = 16
-_LAST = {"pagefind-entry.json": 1, SEARCH_STAMP: 2}
+_LAST = {"pagefind-entry.json": 1, SEARCH_STAMP: 2, LIST_STAMP: 3}
 _SEARCHED_HEAD = re.compile(
     rb"<main\b[^>]*\bdata-pagefind-body\b[^>]*>\s*<header class=\"page-head\">.*?</header>", re.S
 )
@@ -70,7 +71,8 @@ def index_search(ws: Workspace, written: Sequence[Path], runs: PagefindRuns) -> 
         writer.stage(f"{SEARCH_DIR}/{SHARDS_FILE}", listing)
     written = writer.commit()
     for shard, files in bundles.items():
-        remove_stale(ws.out_dir / SEARCH_DIR / shard, set(files))
+        if SEARCH_STAMP in files:  # indexed again: what its new index no longer has goes
+            remove_stale(ws.out_dir / SEARCH_DIR / shard, set(files))
     remove_shards(ws.out_dir / SEARCH_DIR, keep=set(groups))
     return written
 
@@ -147,17 +149,27 @@ def search_bundles(
     """Return the files of each bundle that is out of date, by bundle; nothing if all are current.
 
     A bundle's stamp (a hash of its pages) vouches for it; it is removed before a run, so
-    that a run that fails leaves the next build to index again. Pagefind writes into
-    temporary folders, never into the output.
+    that a run that fails leaves the next build to index again. A bundle none of whose
+    pages this build wrote, and whose list of pages is the one it was last indexed with
+    (its second stamp), is current without reading its pages: an edit reads one shard
+    and the main bundle, not the whole site. Pagefind writes into temporary folders,
+    never into the output.
     """
     folder = ws.out_dir / SEARCH_DIR
     stamped = {name for name in groups if (folder / name / SEARCH_STAMP).is_file()}
     if stamped == set(groups) and not any(p.suffix == ".html" for p in written):
         return {}
+    touched = {shard_of(page) for page in _relative_pages(ws.out_dir, written)}
     stale: dict[str, bytes] = {}
+    listed: dict[str, bytes] = {}
     for name, pages in groups.items():
+        listing = hashlib.sha256("\n".join(pages).encode()).hexdigest().encode()
+        unread = name in stamped and name not in touched
+        if unread and read_or_none(folder / name / LIST_STAMP) == listing:
+            continue  # the same pages, none of them rewritten
         contents = read_pages(ws.out_dir, pages)
         digest = pages_digest(contents, heads_only=name == MAIN)
+        listed[name] = listing
         if read_or_none(folder / name / SEARCH_STAMP) != digest:
             (folder / name / SEARCH_STAMP).unlink(missing_ok=True)
             if not runs.claim(name, digest):  # a run started early on these very pages
@@ -165,7 +177,23 @@ def search_bundles(
             stale[name] = digest
     if not stale:
         logger.debug("search index is up to date")
-    return {name: runs.finish(name) | {SEARCH_STAMP: digest} for name, digest in stale.items()}
+    found = {name: runs.finish(name) | {SEARCH_STAMP: digest} for name, digest in stale.items()}
+    for name, listing in listed.items():  # the list each bundle is now current for
+        found.setdefault(name, {})[LIST_STAMP] = listing
+    return found
+
+
+def _relative_pages(out_dir: Path, written: Sequence[Path]) -> list[str]:
+    """Return the pages among files written into the output, by output path."""
+    root = out_dir.resolve()
+    found = []
+    for path in written:
+        resolved = path.resolve()
+        if resolved.is_relative_to(root):
+            relative = resolved.relative_to(root).as_posix()
+            if is_page(relative):
+                found.append(relative)
+    return found
 
 
 def bundle_files(bundles: Mapping[str, Mapping[str, bytes]]) -> list[tuple[str, bytes]]:

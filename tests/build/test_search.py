@@ -213,3 +213,44 @@ def test_pagefind_runs_as_its_binary_not_through_an_interpreter() -> None:
     assert command == (str(pagefind_bin.get_executable()),)
     done = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("pagefind ")
+
+
+def test_an_edit_reads_only_its_shard_and_the_main_bundle(
+    edited: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the commit, bundles none of whose pages changed are not read to be hashed."""
+    read: list[str] = []
+    original = search.read_pages
+
+    def counted(out_dir: Path, pages: Any, staged: Any = None) -> dict[str, bytes]:
+        read.extend(pages)
+        return original(out_dir, pages, staged)
+
+    monkeypatch.setattr(search, "read_pages", counted)
+    build([edited / "sources"], pdf=False)
+    shards = {shard_of(page) for page in read}
+    assert shards <= {SHARD, ""}, shards
+    assert f"{LATER}/index.html" in read
+    listing = edited / "output" / "pagefind" / SHARD / search.LIST_STAMP
+    assert listing.is_file(), "the shard is stamped with the pages it is current for"
+
+
+def test_a_shard_that_loses_a_briefing_is_indexed_again(tmp_path: Path) -> None:
+    """No page of the shard is written, but its list of pages changed: it is read again."""
+    from _workspace import replace, write
+
+    names = [f"talk-{n}" for n in range(64)]
+    first = names[0]
+    second = next(
+        n for n in names[1:] if shard_of(f"{n}/index.html") == shard_of(f"{first}/index.html")
+    )
+    for name in (first, second):
+        write(tmp_path, replace('title: "Seminar on trade"', f'title: "Talk {name}"'), name)
+    build([tmp_path / "sources"], pdf=False)
+    bundle = tmp_path / "output" / "pagefind" / shard_of(f"{first}/index.html")
+    before = (bundle / SEARCH_STAMP).read_bytes(), (bundle / search.LIST_STAMP).read_bytes()
+    (tmp_path / "sources" / f"{second}.yaml").unlink()
+    result = build([tmp_path / "sources"], pdf=False)
+    assert result.removed == [second]
+    after = (bundle / SEARCH_STAMP).read_bytes(), (bundle / search.LIST_STAMP).read_bytes()
+    assert after[0] != before[0] and after[1] != before[1]
