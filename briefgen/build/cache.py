@@ -17,7 +17,7 @@ from typing import Any
 
 import pydantic
 
-from briefgen.build.seal import sealed, unsealed
+from briefgen.build.seal import sealed, sealed_text, unsealed, unsealed_text
 from briefgen.errors import Diagnostic, Severity
 from briefgen.paths import display_path, find_root
 from briefgen.render import markdown
@@ -38,6 +38,11 @@ def cache_name(slug: str) -> str:
     return f"{CACHE_DIR}/{slug}.json"
 
 
+def warnings_name(slug: str) -> str:
+    """Return the output-relative path of the warnings loading a source gave."""
+    return f"{CACHE_DIR}/{slug}.warnings.json"
+
+
 def _diagnostic_data(diagnostic: Diagnostic, display: str) -> dict[str, Any]:
     """Return a diagnostic as data; its own source's path is left to be filled in on reading."""
     data = diagnostic.as_dict()
@@ -55,6 +60,13 @@ def cache_bytes(source: LoadedSource, key: str) -> bytes:
         "markdown": {text: markdown.converted(text) for text in site_texts(source.briefing)},
     }
     return json.dumps(sealed(data), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def warnings_bytes(source: LoadedSource, key: str) -> bytes:
+    """Serialise the warnings loading a source gave, apart: a build with nothing to do
+    reads them to say them again, and the whole cache is twenty times their size."""
+    data = {"key": key, "warnings": [_diagnostic_data(d, source.display) for d in source.warnings]}
+    return sealed_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 def _diagnostic(data: Mapping[str, Any], display: str) -> Diagnostic:
@@ -120,13 +132,16 @@ def restore(
 
 
 def cached_warnings(out_dir: Path, path: Path, key: str) -> list[Diagnostic] | None:
-    """Return the warnings loading a source gave, from its cache; None if it is not usable."""
-    data = _cache(out_dir, path.stem, key)
+    """Return the warnings loading a source gave, as kept for ``key``; None if not usable."""
+    body = unsealed_text(read_or_none(out_dir / warnings_name(path.stem)))
     try:
+        data = json.loads(body) if body is not None else None
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
         display = display_path(path)
-        return None if data is None else [_diagnostic(d, display) for d in data["warnings"]]
+        return [_diagnostic(d, display) for d in data["warnings"]]
     except (ValueError, KeyError, TypeError) as exc:
-        logger.info("%s: ignoring its unreadable cache (%s)", path.stem, exc)
+        logger.info("%s: ignoring its unreadable warnings (%s)", path.stem, exc)
         return None
 
 

@@ -169,9 +169,22 @@ def _site_data(site: SiteRecord | None) -> dict[str, Any] | None:
     """Return the site's record as JSON-ready data."""
     if site is None:
         return None
-    events = {slug: dataclasses.asdict(r) for slug, r in sorted(site.events.items())}
+    events = {slug: _event_data(r) for slug, r in sorted(site.events.items())}
     pages, rows = dict(sorted(site.pages.items())), dict(sorted(site.rows.items()))
     return {"key": site.key, "pages": pages, "rows": rows, "events": events}
+
+
+def _event_data(record: EventRecord) -> dict[str, Any]:
+    """Return what the site's keys need of one event as JSON-ready data (as asdict, faster)."""
+    return {
+        "stamp": record.stamp,
+        "date": record.date,
+        "parts": dict(record.parts),
+        "voices": {page: list(ids) for page, ids in record.voices.items()},
+        "row": record.row,
+        "topics": dict(record.topics),
+        "sides": dict(record.sides),
+    }
 
 
 def _site(data: Mapping[str, Any] | None) -> SiteRecord | None:

@@ -121,11 +121,12 @@ def publish(now: Run, plans: Sequence[Planned]) -> BuildResult:
     tools.reporter.stage("Writing", 1)
     written = now.writer.commit()
     unmade = manifest.unchanged(ws.out_dir, gone(manifest, site) + outputs_of(manifest, removed))
-    for relative in remove_outputs(ws.out_dir, unmade):
+    taken = remove_outputs(ws.out_dir, unmade)
+    for relative in taken:
         logger.info("removed %s: no briefing makes it any more", relative)
     prune_folders(ws.out_dir, removed)
     try:
-        written += index_search(ws, written, tools.runs)  # the sitemap and search index
+        written += index_search(ws, written, tools.runs, taken)  # the sitemap and search index
     except RenderError as exc:
         kept = "the pages were written; search still finds what the last index held"
         raise SearchError(f"{exc} ({kept})", [p.slug for p in plans if p.todo]) from exc
@@ -150,6 +151,8 @@ def stage_manifest(
     now: Run, built: dict[str, BriefingRecord], site: SiteRecord | None, removed: list[str]
 ) -> None:
     """Stage the manifest, last: it is committed after the outputs it describes."""
+    if not built and not removed and site is now.manifest.site and not now.writer.staged:
+        return  # nothing this build did changes it (re-serialising 2,000 records took 1 s)
     kept = {slug: r for slug, r in now.manifest.briefings.items() if slug not in removed}
     made = Manifest({**kept, **built}, site)
     updated = made.digested(now.writer.staged_files(), now.manifest).dumps()

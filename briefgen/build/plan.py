@@ -12,7 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.build.cache import cache_bytes, cache_name, cached_warnings
+from briefgen.build.cache import (
+    cache_bytes,
+    cache_name,
+    cached_warnings,
+    warnings_bytes,
+    warnings_name,
+)
 from briefgen.build.context import Options, Workspace
 from briefgen.build.keys import PAGES, PDFS, content_id, evidence_files, group_key, input_key
 from briefgen.build.manifest import BriefingRecord, Made
@@ -140,6 +146,7 @@ def prepare(planned: Planned, source: LoadedSource, ws: Workspace, options: Opti
     has_pdf, todo = decide(planned.record, key, ws, options.fresh)
     meta = briefing_meta(source, ws, step.revision, has_pdf)
     files[cache_name(planned.slug)] = cache_bytes(source, key)
+    files[warnings_name(planned.slug)] = warnings_bytes(source, key)
     return Prepared(planned, source, key, todo, has_pdf, meta, files)
 
 

@@ -48,14 +48,20 @@ _SEARCHED_HEAD = re.compile(
 )
 
 
-def index_search(ws: Workspace, written: Sequence[Path], runs: PagefindRuns) -> list[Path]:
+def index_search(
+    ws: Workspace, written: Sequence[Path], runs: PagefindRuns, removed: Sequence[str] = ()
+) -> list[Path]:
     """Index the pages now in the output: the sitemap, and the search bundles whose pages changed.
 
     Both run after the build's commit, over the pages actually published (those of
     earlier builds too), and are committed through a writer of their own. Pagefind runs
-    in ``runs``, which the build owns and ends.
+    in ``runs``, which the build owns and ends. A build that wrote and ``removed`` no page,
+    into an output whose every bundle is stamped, has nothing to index: the output is
+    not even walked.
     """
     if not ws.config.outputs.html:
+        return []
+    if not any(p.suffix == ".html" for p in written) and not removed and _all_stamped(ws.out_dir):
         return []
     pages = published_pages(ws.out_dir)
     writer = OutputWriter(ws.out_dir, mtime=ws.pinned.timestamp() if ws.pinned else None)
@@ -75,6 +81,18 @@ def index_search(ws: Workspace, written: Sequence[Path], runs: PagefindRuns) -> 
             remove_stale(ws.out_dir / SEARCH_DIR / shard, set(files))
     remove_shards(ws.out_dir / SEARCH_DIR, keep=set(groups))
     return written
+
+
+def _all_stamped(out_dir: Path) -> bool:
+    """Tell whether the main bundle and every shard it lists carry their stamps."""
+    folder = out_dir / SEARCH_DIR
+    try:
+        shards = json.loads((folder / SHARDS_FILE).read_bytes())["shards"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if not isinstance(shards, list) or not all(isinstance(s, str) for s in shards):
+        return False
+    return all((folder / name / SEARCH_STAMP).is_file() for name in [MAIN, *shards])
 
 
 def published_pages(out_dir: Path) -> list[str]:

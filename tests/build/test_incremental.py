@@ -450,3 +450,16 @@ def test_a_build_without_pdfs_never_imports_weasyprint(root: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert (root / "output" / "event" / "index.html").is_file()
+
+
+def test_planted_warnings_are_not_believed(root: Path) -> None:
+    """A no-op build says the warnings it kept; a kept file it did not seal makes it load again."""
+    (root / "sources" / "other.yaml").write_text(OTHER.replace('"Both sides want time."', '""'))
+    first, _ = run(root)
+    kept = root / "output" / ".briefgen" / "cache" / "other.warnings.json"
+    assert kept.is_file() and b"event.summary" in kept.read_bytes()
+    body = kept.read_bytes().partition(b"\n")[2].replace(b"event.summary", b"event.title")
+    kept.write_bytes(b"# briefgen-seal " + b"0" * 64 + b"\n" + body)
+    again, _ = run(root)
+    assert "other" in again.built, "loaded again, not taken on trust"
+    assert again.warnings == first.warnings
