@@ -17,7 +17,7 @@ from briefgen.source.references import check_document
 from briefgen.source.registry import registry_of, resolve_speakers
 from briefgen.source.schema import validate_document
 from briefgen.verify.editorial import editorial_diagnostics
-from briefgen.verify.people import placeholder_diagnostics, shared_ids
+from briefgen.verify.people import placeholder_diagnostics, registry_clashes, shared_ids
 from briefgen.verify.quotes import Evidence, Status, Verdict, verify_briefing
 
 
@@ -64,7 +64,8 @@ def load_source(
         document = load_bytes(raw, display)
     except SourceError as exc:
         return None, exc.diagnostics
-    resolved = resolve_speakers(document, registry_of(root))
+    registry = registry_of(root)
+    resolved = resolve_speakers(document, registry)
     briefing, diagnostics = validate_document(document, Briefing)
     diagnostics += resolved + check_document(document, root, path.stem)
     broken = any(d.severity is Severity.ERROR for d in diagnostics)
@@ -77,6 +78,7 @@ def load_source(
         ]
         diagnostics += editorial_diagnostics(document, briefing, evidence, verdicts)
         diagnostics += placeholder_diagnostics(document, briefing)
+        diagnostics += registry_clashes(document, briefing, registry.people)
     diagnostics = sorted({d.promoted() if strict else d for d in diagnostics})
     if briefing is None or any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics

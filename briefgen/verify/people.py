@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from briefgen.errors import Diagnostic, Severity
 from briefgen.source.loader import Document, Loc
 from briefgen.source.model import Briefing
 from briefgen.source.placeholders import PLACEHOLDERS
+from briefgen.source.registry import RegisteredPerson
 
 _HONORIFIC = re.compile(
     r"^(?:mr|mrs|ms|miss|dr|prof|professor|amb|ambassador|sen|senator|rep|gen|adm|hon|sir)\.?$"
@@ -59,3 +60,20 @@ def shared_ids(sources: Sequence[tuple[Briefing, Document]]) -> list[Diagnostic]
             loc = ("speakers", n, "id")
             found.append(document.diagnostic(loc, message, Severity.WARNING))
     return found
+
+
+def registry_clashes(
+    document: Document, briefing: Briefing, people: Mapping[str, RegisteredPerson]
+) -> Iterator[Diagnostic]:
+    """Warn where a speaker written out in full has the id of another person in people.yaml."""
+    for n, speaker in enumerate(briefing.speakers):
+        known = people.get(speaker.id)
+        if speaker.person is not None or known is None:
+            continue
+        names = [known.name, *known.aliases]
+        if not any(same_person(name, speaker.name) for name in names):
+            message = (
+                f"'{speaker.id}' is {known.name} in people.yaml but {speaker.name} here; the "
+                "site would show them as one person: give this speaker another id"
+            )
+            yield document.diagnostic(("speakers", n, "id"), message, Severity.WARNING)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _workspace import LATER, REPO, SAMPLE, line_of, replace, two_event_workspace, write
+from _workspace import LATER, REPO, SAMPLE, VALID, line_of, replace, two_event_workspace, write
 
 from briefgen.build import build
 from briefgen.errors import Severity, SourceError
@@ -252,3 +252,14 @@ def test_the_committed_people_schema_is_current() -> None:
         "run: briefgen schema --people > schema/briefgen-people.schema.json"
     )
     assert "memberships" in json.dumps(committed)
+
+
+def test_a_speaker_with_a_registry_id_but_another_name_warns(tmp_path: Path) -> None:
+    text = VALID.replace('name: "Scott Snyder"', 'name: "Sam Snyders-Park"')
+    source, diagnostics = load_source(_workspace(tmp_path, source=text))
+    assert source is not None
+    [warning] = [d for d in diagnostics if "people.yaml but" in d.message]
+    assert warning.severity is Severity.WARNING and warning.field == "speakers[1].id"
+    assert "'snyder' is Scott Snyder in people.yaml but Sam Snyders-Park here" in warning.message
+    same, found = load_source(_workspace(tmp_path, source=VALID))
+    assert same is not None and not any("people.yaml but" in d.message for d in found)
