@@ -10,11 +10,13 @@ fresh interpreters, as the PDF workers are.
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 
@@ -53,19 +55,24 @@ class Batch:
 
 
 def serve(fd: int) -> None:
-    """Worker entry point: open the workspace it is sent, then render each batch it receives."""
+    """Worker entry point: open the workspace it is sent, then render each batch it receives.
+
+    An interrupt is the build's to handle (it closes the connection, which ends this
+    loop): the worker runs in a session of its own, out of the terminal's reach, and
+    ignores one sent to it anyway; otherwise Ctrl-C would print each worker's traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = Connection(fd)
-    root, files, out_dir, options, when = conn.recv()
-    ws = replace(open_workspace(root, files, out_dir, options), when=when)
-    while True:
-        try:
+    with suppress(EOFError, OSError):  # the build closed its end (done, or interrupted): stop
+        root, files, out_dir, options, when = conn.recv()
+        ws = replace(open_workspace(root, files, out_dir, options), when=when)
+        while True:
             plans = conn.recv()
-        except EOFError:  # the build closed its end: no more batches
-            return
-        try:
-            conn.send(("batch", _render(ws, options, plans)))
-        except Exception as exc:  # the build raises it, as if it had rendered here
-            conn.send(("error", exc))
+            try:
+                done: tuple[str, object] = ("batch", _render(ws, options, plans))
+            except Exception as exc:  # the build raises it, as if it had rendered here
+                done = ("error", exc)
+            conn.send(done)
 
 
 def _render(ws: Workspace, options: Options, plans: Sequence[Planned]) -> Batch:
@@ -140,6 +147,7 @@ def _start(opening: tuple[object, ...]) -> _Worker:
             pass_fds=(theirs.fileno(),),
             env=worker_env(),
             stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C is the build's, even while this one starts
         )
     worker = _Worker(process, Connection(ours.detach()))
     worker.conn.send(opening)

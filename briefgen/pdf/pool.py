@@ -160,6 +160,7 @@ class PdfPool:
                 stdin=subprocess.PIPE,  # never written: at its end of file the worker stops
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
+                start_new_session=True,  # Ctrl-C is the build's, even while WeasyPrint loads
             )
         conn = Connection(ours.detach())
         return _Worker(process, conn, stderr, index, time.monotonic() + STARTUP_TIMEOUT)

@@ -109,3 +109,48 @@ def test_a_script_without_a_main_guard_can_build_in_workers(tmp_path: Path) -> N
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(EVENTS)
+
+
+def test_ctrl_c_ends_the_workers_and_writes_nothing(tmp_path: Path) -> None:
+    """Interrupted while page workers render: no traceback, no output, no process left."""
+    import os
+    import signal
+    import time
+    import uuid
+
+    from _processes import tagged_processes
+    from _workspace import REPO
+
+    sources = _workspace(tmp_path, 2 * EVENTS)
+    tag = f"BRIEFGEN_TEST_{uuid.uuid4().hex}"
+    env = {**os.environ, "BRIEFGEN_TEST_TAG": tag, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "build", "--no-pdf", "--jobs", "2", str(sources)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own group: Ctrl-C reaches the build and its workers
+    )
+
+    def workers() -> int:
+        return sum("briefgen.build.workers" in c for c in tagged_processes(tag).values())
+
+    try:
+        deadline = time.monotonic() + 120
+        while workers() < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert workers() == 2, "the page workers started"
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0
+    assert "Traceback" not in stderr, stderr
+    assert not (tmp_path / "output" / "index.html").exists(), "nothing was committed"
+    deadline = time.monotonic() + 60
+    while tagged_processes(tag) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert tagged_processes(tag) == {}
