@@ -5,12 +5,13 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import resource
 import secrets
 import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from pathlib import Path, PurePosixPath
@@ -157,21 +158,34 @@ class OutputWriter:
             self.stage(relative, data)
 
     def commit(self) -> list[Path]:
-        """Write every staged file atomically; return their paths. Temp files never remain."""
+        """Write every staged file atomically; return their paths. Temp files never remain.
+
+        Folders are held open a batch at a time (``folder_batch``): a first build of 10,000
+        briefings writes into some 20,000 folders, past a process's limit of open files.
+        """
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _refused(exc) from exc
-        with ExitStack() as stack:
-            folders: dict[tuple[str, ...], int] = {}
-            placed = [
-                (self._folder(parts[:-1], folders, stack), parts[-1], where)
-                for parts, where in self._staged.items()
-            ]
-            temps = self._write_temps(placed)
-            _replace_all(temps)
-            for fd in folders.values():
-                os.fsync(fd)
+        groups: dict[tuple[str, ...], list[tuple[str, tuple[int, int]]]] = {}
+        for parts, where in self._staged.items():
+            groups.setdefault(parts[:-1], []).append((parts[-1], where))
+        folders, batch = list(groups), folder_batch()
+        temps: list[tuple[tuple[str, ...], str, str]] = []
+        try:
+            for start in range(0, len(folders), batch):
+                with ExitStack() as stack:
+                    fds: dict[tuple[str, ...], int] = {}
+                    placed = [
+                        (self._folder(folder, fds, stack, sweep=True), folder, name, where)
+                        for folder in folders[start : start + batch]
+                        for name, where in groups[folder]
+                    ]
+                    temps += self._write_temps(placed)
+        except BaseException:
+            self._in_folders([(f, t) for f, t, _ in temps], _unlink_quietly)
+            raise
+        self._replace_all(temps)
         written = [self.out_dir.joinpath(*parts) for parts in self._staged]
         self.discard()
         logger.debug("wrote %d files under %s", len(written), self.out_dir)
@@ -185,24 +199,78 @@ class OutputWriter:
             self._spool = None
 
     def _folder(
-        self, parts: tuple[str, ...], folders: dict[tuple[str, ...], int], stack: ExitStack
+        self,
+        parts: tuple[str, ...],
+        folders: dict[tuple[str, ...], int],
+        stack: ExitStack,
+        *,
+        sweep: bool = False,
     ) -> int:
-        """Return an open descriptor of out_dir/parts, creating real folders as needed."""
+        """Return an open descriptor of out_dir/parts, creating real folders as needed.
+
+        With ``sweep``, temporary files a killed commit left in a folder are removed.
+        """
         if parts in folders:
             return folders[parts]
         if not parts:
             fd = _open_dir(None, str(self.out_dir))
         else:
-            parent = self._folder(parts[:-1], folders, stack)
+            parent = self._folder(parts[:-1], folders, stack, sweep=sweep)
             fd = _enter_dir(parent, parts[-1], "/".join(parts))
         stack.callback(os.close, fd)
         folders[parts] = fd
-        _sweep_temps(fd, self.sweep_after)
+        if sweep:
+            _sweep_temps(fd, self.sweep_after)
         return fd
 
+    def _in_folders(
+        self, items: Sequence[tuple[tuple[str, ...], str]], action: Callable[[int, str], None]
+    ) -> None:
+        """Apply ``action(folder, name)`` to each item, its folder opened (a batch at a time)."""
+        for start in range(0, len(items), folder_batch()):
+            with ExitStack() as stack:
+                fds: dict[tuple[str, ...], int] = {}
+                for folder, name in items[start : start + folder_batch()]:
+                    with suppress(OSError, WriteError):  # cleaning up: do what can be done
+                        action(self._folder(folder, fds, stack), name)
+
+    def _replace_all(self, temps: Sequence[tuple[tuple[str, ...], str, str]]) -> None:
+        """Rename every temporary file over its target: all of them, or (on a failure) none.
+
+        Before each rename the old file is kept under a hard link, so that a failed rename
+        puts back every file this commit replaced, and removes those it added. Each batch
+        of folders is synced once its renames are done.
+        """
+        done: list[tuple[tuple[str, ...], str, str | None]] = []
+        batch = folder_batch()
+        try:
+            for start in range(0, len(temps), batch):
+                with ExitStack() as stack:
+                    fds: dict[tuple[str, ...], int] = {}
+                    for folder, temp, name in temps[start : start + batch]:
+                        fd = self._folder(folder, fds, stack)
+                        backup = _keep(fd, name)
+                        try:
+                            _replace(fd, temp, name)
+                        except BaseException:
+                            if backup is not None:
+                                _unlink_quietly(fd, backup)
+                            raise
+                        done.append((folder, name, backup))
+                    for fd in fds.values():
+                        os.fsync(fd)
+        except BaseException:
+            self._in_folders([(f, t) for f, t, _ in temps], _unlink_quietly)
+            self._in_folders([(f, n) for f, n, b in reversed(done) if b is None], _remove)
+            restore = {(f, b): n for f, n, b in done if b is not None}
+            self._in_folders(list(restore), lambda fd, b: _restore(fd, b, restore))
+            raise
+        backups = [(f, b) for f, _, b in done if b is not None]
+        self._in_folders(backups, _unlink_quietly)
+
     def _write_temps(
-        self, placed: list[tuple[int, str, tuple[int, int]]]
-    ) -> list[tuple[int, str, str]]:
+        self, placed: list[tuple[int, tuple[str, ...], str, tuple[int, int]]]
+    ) -> list[tuple[tuple[str, ...], str, str]]:
         """Write each file under a temporary name in its folder; return (folder, temp, name).
 
         Several at once: syncing a file waits on the disk, and the disk takes syncs
@@ -213,13 +281,14 @@ class OutputWriter:
             max_workers=SYNC_THREADS, thread_name_prefix="briefgen-write"
         ) as pool:
             writes = [
-                (fd, pool.submit(self._write_temp, fd, where), name) for fd, name, where in placed
+                (fd, folder, pool.submit(self._write_temp, fd, where), name)
+                for fd, folder, name, where in placed
             ]
             try:
-                return [(fd, write.result(), name) for fd, write, name in writes]
+                return [(folder, write.result(), name) for _, folder, write, name in writes]
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
-                for fd, write, _ in writes:
+                for fd, _, write, _ in writes:
                     if not write.cancelled() and write.exception() is None:
                         _unlink_quietly(fd, write.result())
                 raise
@@ -258,36 +327,26 @@ def _refused(exc: OSError) -> WriteError:
     return WriteError(f"cannot write the output: {reason}; the previous output is unchanged")
 
 
-def _replace_all(temps: Sequence[tuple[int, str, str]]) -> None:
-    """Rename every temporary file over its target: all of them, or (on a failure) none.
+def folder_batch() -> int:
+    """Return how many folders a commit opens at once: 512, fewer under a low open-file limit.
 
-    Before each rename the old file is kept under a hard link, so that a failed rename
-    puts back every file this commit replaced, and removes those it added.
+    Each folder opened holds its parents open too (about three for a briefing's sources/).
     """
-    done: list[tuple[int, str, str | None]] = []
-    try:
-        for fd, temp, name in temps:
-            backup = _keep(fd, name)
-            try:
-                _replace(fd, temp, name)
-            except BaseException:
-                if backup is not None:
-                    _unlink_quietly(fd, backup)
-                raise
-            done.append((fd, name, backup))
-    except BaseException:
-        for fd, temp, _ in temps:
-            _unlink_quietly(fd, temp)
-        for fd, name, backup in reversed(done):
-            with suppress(OSError):
-                if backup is None:
-                    os.unlink(name, dir_fd=fd)
-                else:
-                    os.replace(backup, name, src_dir_fd=fd, dst_dir_fd=fd)
-        raise
-    for fd, _, backup in done:
-        if backup is not None:
-            _unlink_quietly(fd, backup)
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 512
+    return max(8, min(512, (soft - 128) // 8))
+
+
+def _remove(folder: int, name: str) -> None:
+    """Remove a file this commit added (undoing it)."""
+    os.unlink(name, dir_fd=folder)
+
+
+def _restore(folder: int, backup: str, names: Mapping[tuple[tuple[str, ...], str], str]) -> None:
+    """Put back the file a commit replaced from its hard-linked backup (undoing it)."""
+    name = next(n for (_, b), n in names.items() if b == backup)
+    os.replace(backup, name, src_dir_fd=folder, dst_dir_fd=folder)
 
 
 def _keep(folder: int, name: str) -> str | None:

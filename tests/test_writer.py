@@ -219,3 +219,59 @@ def test_a_killed_commit_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     writer.stage("d0/f0.bin", b"again")
     writer.commit()
     assert not [p for p in leftovers if p.parent.name == "d0" and p.exists()]
+
+
+def test_a_commit_into_more_folders_than_open_files_allowed(tmp_path: Path) -> None:
+    """A first build of thousands of briefings writes into more folders than fit open at once."""
+    script = f"""
+import resource
+from pathlib import Path
+from briefgen.writer import OutputWriter
+resource.setrlimit(resource.RLIMIT_NOFILE, (200, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+writer = OutputWriter(Path({str(tmp_path / "out")!r}))
+for n in range(1500):
+    writer.stage(f"event-{{n:04d}}/sources/page.html", b"page %d" % n)
+print(len(writer.commit()))
+"""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1500"
+    assert (tmp_path / "out" / "event-1499" / "sources" / "page.html").read_bytes() == b"page 1499"
+    leftovers = [p for p in (tmp_path / "out").rglob("*") if p.name.startswith(".briefgen-")]
+    assert leftovers == []
+
+
+def test_a_failure_in_a_later_batch_of_folders_undoes_the_earlier_ones(tmp_path: Path) -> None:
+    """All or nothing holds across batches: the first folders' files are put back."""
+    out = tmp_path / "out"
+    for n in range(60):
+        (out / f"e{n:02d}").mkdir(parents=True)
+        (out / f"e{n:02d}" / "page.html").write_bytes(b"old")
+    (out / "e59" / "new.html").mkdir()  # a folder in the way, in the last batch
+    script = f"""
+import resource
+from pathlib import Path
+from briefgen.errors import WriteError
+from briefgen.writer import OutputWriter
+resource.setrlimit(resource.RLIMIT_NOFILE, (200, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+writer = OutputWriter(Path({str(out)!r}))
+for n in range(60):
+    writer.stage(f"e{{n:02d}}/page.html", b"new")
+    writer.stage(f"e{{n:02d}}/added.html", b"added")
+writer.stage("e59/new.html", b"new")
+try:
+    writer.commit()
+except WriteError as exc:
+    print("refused:", exc)
+"""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0 and "refused:" in done.stdout, done.stdout + done.stderr
+    assert {p.read_bytes() for p in out.glob("e*/page.html")} == {b"old"}
+    assert list(out.glob("e*/added.html")) == []
+    assert [p for p in out.rglob(".briefgen-*")] == []
