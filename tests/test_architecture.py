@@ -15,7 +15,7 @@ from _workspace import REPO
 PACKAGE = REPO / "briefgen"
 # Each stage may import its own package and those before it, never one after it.
 LAYERS = [
-    {"errors", "paths", "writer"},
+    {"errors", "paths", "spool", "writer"},
     {"source"},
     {"verify"},
     {"diff"},
