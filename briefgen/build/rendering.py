@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -26,13 +26,12 @@ from briefgen.build.site_stage import kept_listing, loaded_listing, stage_site, 
 from briefgen.build.stages import (
     MadeNow,
     PlannedPdf,
-    checked_sources,
     load_sources,
     plan_pdfs,
     stage_pages,
     stage_pdfs,
 )
-from briefgen.build.workers import CHUNK, render_in_workers
+from briefgen.build.workers import CHUNK, Batch, render_batch, render_in_workers
 from briefgen.errors import Diagnostic, Severity, SourceError
 from briefgen.pdf.pool import PdfPool, render_pdfs
 from briefgen.render.meta import BriefingMeta
@@ -120,48 +119,42 @@ def render_outputs(
     briefings = Briefings()
     todo = [p for p in plans if p.todo]
     count = page_workers(now.options, todo)
-    if count > 1:
-        diagnostics = stage_rendered(now, todo, count, briefings)
-    else:
-        diagnostics = stage_in_batches(now, todo, briefings)
+    batches = (
+        render_in_workers(now.ws, todo, now.options, count, now.tools.reporter)
+        if count > 1
+        else batches_here(now, todo)
+    )
+    diagnostics = stage_batches(now, batches, briefings)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise SourceError(diagnostics)
     site, warnings = render_site(now, plans, briefings.listed)
     return briefings, site, warnings
 
 
-def stage_in_batches(now: Run, todo: Sequence[Planned], briefings: Briefings) -> list[Diagnostic]:
-    """Load, render and stage the briefings here, ``BATCH`` at a time; return every problem.
+def batches_here(now: Run, todo: Sequence[Planned]) -> Iterator[Batch]:
+    """Load, check and render the briefings in this process, ``BATCH`` at a time.
 
     Once a source has errors nothing more is rendered, but the rest are still checked, so
     that every problem is reported at once.
     """
-    diagnostics: list[Diagnostic] = []
+    failed = False
     for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        sources, found = checked_sources(batch, now.options, now.tools.reporter)
-        diagnostics += found
-        if any(d.severity is Severity.ERROR for d in diagnostics):
-            continue
-        prepared = prepared_now(now, batch, sources)
-        made = stage_pages(now.writer, now.ws, prepared, now.tools.reporter)
-        for p in prepared:
-            listed = staged_listing(
-                p.planned.path, p.key, p.source.display, p.meta, now.ws.out_dir, now.writer
-            )
-            briefings.add(p, made.get(p.slug, {}), listed)
-    return diagnostics
+        plans = todo[start : start + BATCH]
+        batch = render_batch(now.ws, now.options, plans, now.tools.reporter, render=not failed)
+        failed = failed or any(d.severity is Severity.ERROR for d in batch.diagnostics)
+        yield batch
 
 
-def stage_rendered(
-    now: Run, todo: Sequence[Planned], count: int, briefings: Briefings
-) -> list[Diagnostic]:
-    """Stage the briefings ``count`` page workers load and render; return every problem."""
+def stage_batches(now: Run, batches: Iterable[Batch], briefings: Briefings) -> list[Diagnostic]:
+    """Stage the briefings of each batch rendered (here, or by page workers); return every problem.
+
+    After the first error nothing more is staged; the rest are still checked.
+    """
     diagnostics: list[Diagnostic] = []
-    for batch in render_in_workers(now.ws, todo, now.options, count, now.tools.reporter):
+    for batch in batches:
         diagnostics += batch.diagnostics
         if any(d.severity is Severity.ERROR for d in diagnostics):
-            continue  # the workers go on checking the rest; nothing more is staged
+            continue
         for r in batch.rendered:
             now.writer.stage_all(r.files)
             listed = staged_listing(

@@ -69,18 +69,36 @@ def serve(fd: int) -> None:
         while True:
             plans = conn.recv()
             try:
-                done: tuple[str, object] = ("batch", _render(ws, options, plans))
+                done: tuple[str, object] = ("batch", render_batch(ws, options, plans))
             except Exception as exc:  # the build raises it, as if it had rendered here
                 done = ("error", exc)
             conn.send(done)
 
 
-def _render(ws: Workspace, options: Options, plans: Sequence[Planned]) -> Batch:
-    """Load, check and render one batch; render nothing if a source in it has errors."""
-    sources, diagnostics = checked_sources(plans, options, Reporter())
-    if any(d.severity is Severity.ERROR for d in diagnostics):
+def render_batch(
+    ws: Workspace,
+    options: Options,
+    plans: Sequence[Planned],
+    reporter: Reporter | None = None,
+    *,
+    render: bool = True,
+) -> Batch:
+    """Load, check and render one batch; render nothing if a source in it has errors.
+
+    The build calls it for batches it renders itself, with its reporter; a worker, for
+    those it is sent. Without ``render`` (the build has met an error), it only checks.
+    """
+    reporter = reporter or Reporter()
+    sources, diagnostics = checked_sources(plans, options, reporter)
+    if not render or any(d.severity is Severity.ERROR for d in diagnostics):
         return Batch([], diagnostics)
-    rendered = [rendered_one(prepare(p, sources[p.slug], ws, options), ws) for p in plans]
+    prepared = [prepare(p, sources[p.slug], ws, options) for p in plans]
+    reporter.stage("Rendering pages", sum(PAGES in p.todo for p in prepared))
+    rendered = []
+    for p in prepared:
+        rendered.append(rendered_one(p, ws))
+        if PAGES in p.todo:
+            reporter.advance()
     return Batch(rendered, diagnostics)
 
 
