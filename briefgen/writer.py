@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from briefgen.errors import WriteError
 from briefgen.spool import TEMP_PREFIX, Spool, folder_batch
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TEMP_SUFFIX = ".tmp"
 SWEEP_AFTER = 900.0
@@ -177,9 +179,9 @@ class OutputWriter:
         return fd
 
     def _in_folders(
-        self, items: Sequence[tuple[tuple[str, ...], str]], action: Callable[[int, str], None]
+        self, items: Sequence[tuple[tuple[str, ...], T]], action: Callable[[int, T], None]
     ) -> None:
-        """Apply ``action(folder, name)`` to each item, its folder opened (a batch at a time)."""
+        """Apply ``action(folder, what)`` to each item, its folder opened (a batch at a time)."""
         for start in range(0, len(items), folder_batch()):
             with ExitStack() as stack:
                 fds: dict[tuple[str, ...], int] = {}
@@ -215,8 +217,8 @@ class OutputWriter:
         except BaseException:
             self._in_folders([(f, t) for f, t, _ in temps], _unlink_quietly)
             self._in_folders([(f, n) for f, n, b in reversed(done) if b is None], _remove)
-            restore = {(f, b): n for f, n, b in done if b is not None}
-            self._in_folders(list(restore), lambda fd, b: _restore(fd, b, restore))
+            backed_up = [(f, (b, n)) for f, n, b in done if b is not None]
+            self._in_folders(backed_up, _restore)
             raise
         backups = [(f, b) for f, _, b in done if b is not None]
         self._in_folders(backups, _unlink_quietly)
@@ -285,9 +287,9 @@ def _remove(folder: int, name: str) -> None:
     os.unlink(name, dir_fd=folder)
 
 
-def _restore(folder: int, backup: str, names: Mapping[tuple[tuple[str, ...], str], str]) -> None:
+def _restore(folder: int, backup_and_name: tuple[str, str]) -> None:
     """Put back the file a commit replaced from its hard-linked backup (undoing it)."""
-    name = next(n for (_, b), n in names.items() if b == backup)
+    backup, name = backup_and_name
     os.replace(backup, name, src_dir_fd=folder, dst_dir_fd=folder)
 
 

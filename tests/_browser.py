@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
@@ -26,3 +28,15 @@ SCROLL_REGION_SCRIPT = """() => {
   return {right: box.right, width: document.documentElement.clientWidth,
           scrolls: region.scrollWidth > region.clientWidth};
 }"""
+
+
+def axe_and_fit(browser: Any, axe: Any, url: str, width: int) -> tuple[Any, dict[str, Any]]:
+    """Open a page at a width; return axe's WCAG results and what overflows the viewport."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(url)
+        result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        fit = page.evaluate(OVERFLOW_SCRIPT)
+    finally:
+        page.close()
+    return result, fit

@@ -110,11 +110,11 @@ def restore(
     The source is not parsed again, so its document carries no line numbers, and its
     transcript is left out (half of a source, and the site only links to it; the meta
     says whether it has one): a restored source serves the site pages, never a
-    briefing's own pages or diagnostics about its own text.
+    briefing's own pages or diagnostics about its own text. Nor are its bytes read again
+    (the key vouches for them): its ``raw`` is empty, and nothing the site does reads it.
     """
     data = _cache(out_dir, path.stem, key, staged)
-    raw = read_or_none(path)
-    if data is None or raw is None:
+    if data is None:
         return None
     display = display_path(path)
     try:
@@ -128,7 +128,7 @@ def restore(
     markdown.keep(conversions)  # the site's pages show these texts: not converted again
     document = Document(display)
     root = find_root(path)
-    return LoadedSource(path, display, path.stem, root, raw, document, briefing, warnings, verdicts)
+    return LoadedSource(path, display, path.stem, root, b"", document, briefing, warnings, verdicts)
 
 
 def cached_warnings(out_dir: Path, path: Path, key: str) -> list[Diagnostic] | None:

@@ -203,12 +203,10 @@ def search_bundles(
 
 def _relative_pages(out_dir: Path, written: Sequence[Path]) -> list[str]:
     """Return the pages among files written into the output, by output path."""
-    root = out_dir.resolve()
     found = []
-    for path in written:
-        resolved = path.resolve()
-        if resolved.is_relative_to(root):
-            relative = resolved.relative_to(root).as_posix()
+    for path in written:  # the writer's paths: under the resolved output, none a symlink
+        if path.is_relative_to(out_dir):
+            relative = path.relative_to(out_dir).as_posix()
             if is_page(relative):
                 found.append(relative)
     return found

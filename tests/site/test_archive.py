@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _browser import OVERFLOW_SCRIPT, WCAG_TAGS, WIDTHS
+from _browser import WIDTHS, axe_and_fit
 from _workspace import replace, write
 
 from briefgen.build import build
@@ -96,13 +96,7 @@ def test_archive_pages_pass_the_nu_html_checker(large: Path, nu_checker: list[st
 def test_an_archive_page_has_no_axe_violations_and_fits_a_phone(
     large: Path, browser: Any, axe: Any, width: int
 ) -> None:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto((large / "archive" / "2018.html").as_uri())
-        result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        fit = page.evaluate(OVERFLOW_SCRIPT)
-    finally:
-        page.close()
+    result, fit = axe_and_fit(browser, axe, (large / "archive" / "2018.html").as_uri(), width)
     assert result.violations_count == 0, result.generate_report()
     assert fit["scrollWidth"] <= fit["width"] and fit["outside"] == [], fit
 

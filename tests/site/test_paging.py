@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _browser import OVERFLOW_SCRIPT, WCAG_TAGS
+from _browser import axe_and_fit
 from _workspace import replace, write
 
 import briefgen.site.paging as paging
@@ -125,12 +125,8 @@ def test_a_later_page_has_no_axe_violations_and_fits(
     paged: tuple[Path, list[str]], browser: Any, axe: Any, width: int
 ) -> None:
     out, _ = paged
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto((out / "topics" / "trust" / "page-2.html").as_uri())
-        result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        fit = page.evaluate(OVERFLOW_SCRIPT)
-    finally:
-        page.close()
+    result, fit = axe_and_fit(
+        browser, axe, (out / "topics" / "trust" / "page-2.html").as_uri(), width
+    )
     assert result.violations_count == 0, result.generate_report()
     assert fit["scrollWidth"] <= fit["width"] and fit["outside"] == [], fit
