@@ -8,7 +8,7 @@ changed after it is made.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,13 +171,6 @@ def briefing_meta(
     return BriefingMeta(
         digest, ws.when.date(), linked, revision or Revision(), transcript, has_docx=ws.docx
     )
-
-
-def records(
-    prepared: Sequence[Prepared], made: Mapping[str, Mapping[str, Made]]
-) -> dict[str, BriefingRecord]:
-    """Return the manifest records of the briefings this build loaded, with what each made now."""
-    return {p.slug: record_of(p, made.get(p.slug, {})) for p in prepared}
 
 
 def record_of(p: Prepared, made: Mapping[str, Made]) -> BriefingRecord:
